@@ -1,0 +1,83 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * `wsgi.errors` streams: one that keeps text in memory (for tests and
+ * `setupTestingDefaults`), and one that writes UTF-8 text, in order, to a
+ * `WritableStream`.
+ *
+ * @module
+ */
+
+import type { ErrorStream } from "./types.ts";
+
+/** An `ErrorStream` that keeps what is written in memory, like Python's `StringIO`. */
+export class MemoryErrorStream implements ErrorStream {
+  #parts: string[] = [];
+
+  /** Appends `s`. */
+  write(s: string): void {
+    this.#parts.push(String(s));
+  }
+
+  /** Appends each string in turn. */
+  writelines(lines: Iterable<string>): void {
+    for (const line of lines) this.write(line);
+  }
+
+  /** Does nothing: nothing is buffered. */
+  flush(): void {}
+
+  /** Everything written so far. */
+  getValue(): string {
+    const value = this.#parts.join("");
+    this.#parts = [value];
+    return value;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * An `ErrorStream` over a `WritableStream<Uint8Array>`: `write` is
+ * synchronous, the bytes go out in call order, and `drain()` resolves once
+ * all of them were taken. A failing sink is ignored after the first error:
+ * error output must never break a response.
+ */
+export class WritableErrorStream implements ErrorStream {
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #pending: Promise<void> = Promise.resolve();
+  #failed = false;
+
+  /** Wraps `stream`, locking it. */
+  constructor(stream: WritableStream<Uint8Array>) {
+    this.#writer = stream.getWriter();
+  }
+
+  /** Queues the UTF-8 bytes of `s`. */
+  write(s: string): void {
+    if (this.#failed) return;
+    const bytes = encoder.encode(String(s));
+    const writer = this.#writer;
+    this.#pending = this.#pending.then(() => writer.write(bytes)).catch(() => {
+      this.#failed = true;
+    });
+  }
+
+  /** Queues each string in turn. */
+  writelines(lines: Iterable<string>): void {
+    for (const line of lines) this.write(line);
+  }
+
+  /** Does nothing synchronously; await `drain()` to wait for the sink. */
+  flush(): void {}
+
+  /** Resolves once everything written so far was taken by the sink. */
+  drain(): Promise<void> {
+    return this.#pending;
+  }
+
+  /** Waits for pending writes, then releases the stream's lock. */
+  async release(): Promise<void> {
+    await this.#pending;
+    this.#writer.releaseLock();
+  }
+}

@@ -1,0 +1,396 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * `wsgi.input` over a web `ReadableStream`: the request body as Python's
+ * `io.BufferedReader` presents it to a WSGI app (PEP 3333), with async reads.
+ *
+ * - Lazy: the stream's reader is taken on the first read that needs bytes, so
+ *   a server that sends `100 Continue` on the first body read (Deno) sends it
+ *   only when the app asks for the body. `read(0)` never touches the stream.
+ * - `read(n)` resolves with exactly `n` bytes unless the input ends first;
+ *   `read()` or a negative size reads everything left; `readline(size?)` ends
+ *   after `\n` or at `size` bytes; after the end every read resolves with an
+ *   empty array. Chunk boundaries never show through.
+ * - `limit` (the request's `CONTENT_LENGTH`): the app sees at most that many
+ *   bytes. A chunk that crosses it is cut, and the stream cancelled; a stream
+ *   that ends early is a short body, not an error.
+ * - `maxSize` (for a body with no length): once more bytes than that arrive,
+ *   the read rejects with a `RangeError` and the stream is cancelled.
+ * - Errors of the stream reject the read, and every later read, with the
+ *   same error (until `cancel()`).
+ * - Reads started before the previous one settled run in call order.
+ * - Every array handed out is a fresh copy backed by its own `ArrayBuffer`.
+ *
+ * @module
+ */
+
+import type { InputStream } from "./types.ts";
+
+/** Options of {@linkcode WSGIInput}. */
+export interface WSGIInputOptions {
+  /**
+   * Bytes the stream may deliver at most (the request's `CONTENT_LENGTH`);
+   * the input never reads past it. `Infinity` means no limit.
+   *
+   * @default {undefined}
+   */
+  limit?: number;
+  /**
+   * For an unbounded (chunked) body: once more than this many bytes arrive,
+   * reads reject with a `RangeError`. `Infinity` means no limit.
+   *
+   * @default {undefined}
+   */
+  maxSize?: number;
+}
+
+const LF = 10;
+
+/** How a bad argument is shown in an error message. */
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return String(value);
+  if (value === null) return "null";
+  return typeof value;
+}
+
+/** Checks a read size: `undefined` or an integer; negative means "no limit". */
+function checkSize(value: unknown, what: string): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(
+      `${what} must be an integer or undefined, got ${describe(value)}`,
+    );
+  }
+  return value < 0 ? Infinity : value;
+}
+
+/** Checks a byte-count option: `undefined`, `Infinity` or an integer >= 0. */
+function checkOption(value: unknown, name: string): number {
+  if (value === undefined || value === Infinity) return Infinity;
+  const message = `${name} must be a non-negative integer, got ${
+    describe(value)
+  }`;
+  if (typeof value !== "number") throw new TypeError(message);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(message);
+  return value;
+}
+
+/** A chunk from the stream as a plain `Uint8Array` view (no copy). */
+function toBytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) {
+    // Subclasses (Node's Buffer) override slice/subarray; use a plain view.
+    return value.constructor === Uint8Array
+      ? value
+      : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (ArrayBuffer.isView(value)) {
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  throw new TypeError(
+    `wsgi.input stream must yield Uint8Array chunks, got ${describe(value)}`,
+  );
+}
+
+/** Ignores a promise's rejection. */
+async function quietly(promise: Promise<unknown>): Promise<void> {
+  try {
+    await promise;
+  } catch {
+    // Cancelling is best effort.
+  }
+}
+
+/**
+ * `wsgi.input`: reads a `ReadableStream<Uint8Array>` (a request body) with
+ * Python's `BufferedReader` semantics, never past `limit`.
+ *
+ * The input owns the stream once it reads from it: it takes the stream's
+ * reader on the first read that needs bytes and keeps it.
+ */
+export class WSGIInput implements InputStream {
+  #stream: ReadableStream<Uint8Array> | null;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #limit: number;
+  #maxSize: number;
+  /** Buffered chunks; the live ones are `#chunks[#head..]`. */
+  #chunks: Uint8Array[] = [];
+  #head = 0;
+  /** Bytes of `#chunks[#head]` already handed out. */
+  #offset = 0;
+  #buffered = 0;
+  /** Bytes taken from the stream (after cutting at `limit`). */
+  #received = 0;
+  #bytesRead = 0;
+  /** No more bytes will come from the stream. */
+  #ended = false;
+  #cancelled = false;
+  #error: { error: unknown } | null = null;
+  /** Settles when the last queued operation has finished; never rejects. */
+  #tail: Promise<void> = Promise.resolve();
+
+  /**
+   * Wraps `stream` without reading from it.
+   *
+   * @param stream The request body; `undefined` or `null` makes an empty input.
+   * @param options `limit` (the request's `CONTENT_LENGTH`) and `maxSize`.
+   * @throws {TypeError} If `limit` or `maxSize` is not a number.
+   * @throws {RangeError} If `limit` or `maxSize` is negative or not an integer.
+   */
+  constructor(
+    stream?: ReadableStream<Uint8Array> | null,
+    options: WSGIInputOptions = {},
+  ) {
+    this.#stream = stream ?? null;
+    this.#limit = checkOption(options.limit, "limit");
+    this.#maxSize = checkOption(options.maxSize, "maxSize");
+    if (this.#stream === null) this.#ended = true;
+  }
+
+  /**
+   * Bytes handed to the app so far.
+   *
+   * @returns The total length of everything the reads have resolved with.
+   */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /**
+   * Reads `size` bytes, fewer only if the input ends first.
+   *
+   * @param size How many bytes to read; `undefined` or negative: all that is
+   * left. `0` resolves at once with an empty array without touching the stream.
+   * @returns A fresh array; empty at the end of the input.
+   * @throws {TypeError} If `size` is neither `undefined` nor an integer.
+   * @throws {RangeError} If the body grows past `maxSize`.
+   * @throws {unknown} What the stream errored with.
+   */
+  async read(size?: number): Promise<Uint8Array<ArrayBuffer>> {
+    const n = checkSize(size, "read() size");
+    if (n === 0) return new Uint8Array(0);
+    return await this.#serialize(() => this.#read(n));
+  }
+
+  /**
+   * Reads one line: up to and including `\n`, and at most `size` bytes.
+   *
+   * @param size The most bytes to return; `undefined` or negative: no limit.
+   * @returns A fresh array; the last line may lack `\n`; empty at the end.
+   * @throws {TypeError} If `size` is neither `undefined` nor an integer.
+   * @throws {RangeError} If the body grows past `maxSize`.
+   * @throws {unknown} What the stream errored with.
+   */
+  async readline(size?: number): Promise<Uint8Array<ArrayBuffer>> {
+    const n = checkSize(size, "readline() size");
+    if (n === 0) return new Uint8Array(0);
+    return await this.#serialize(() => this.#readline(n));
+  }
+
+  /**
+   * Reads lines until the input ends or, as in Python, until the lines read
+   * add up to `hint` bytes or more.
+   *
+   * @param hint Stop once this many bytes were read; `undefined`, `0` or
+   * negative: no limit.
+   * @returns The lines, each a fresh array.
+   * @throws {TypeError} If `hint` is neither `undefined` nor an integer.
+   * @throws {RangeError} If the body grows past `maxSize`.
+   * @throws {unknown} What the stream errored with.
+   */
+  async readlines(hint?: number): Promise<Uint8Array<ArrayBuffer>[]> {
+    let total = checkSize(hint, "readlines() hint");
+    if (total === 0) total = Infinity;
+    return await this.#serialize(async () => {
+      const lines: Uint8Array<ArrayBuffer>[] = [];
+      let n = 0;
+      while (n < total) {
+        const line = await this.#readline(Infinity);
+        if (line.byteLength === 0) break;
+        lines.push(line);
+        n += line.byteLength;
+      }
+      return lines;
+    });
+  }
+
+  /**
+   * Iterates over the lines of the input, as `for line in wsgi.input` does.
+   *
+   * @returns An async iterator of lines (fresh arrays) that ends at the end
+   * of the input.
+   * @throws {RangeError} If the body grows past `maxSize`.
+   * @throws {unknown} What the stream errored with.
+   */
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    Uint8Array<ArrayBuffer>,
+    void,
+    undefined
+  > {
+    for (;;) {
+      const line = await this.readline();
+      if (line.byteLength === 0) return;
+      yield line;
+    }
+  }
+
+  /**
+   * Cancels the stream and drops buffered bytes: later reads, and reads
+   * still waiting for the stream, resolve with empty arrays. The stream is
+   * cancelled if this input took its reader or nobody holds a lock on it.
+   *
+   * @param reason Passed on to the stream's `cancel`.
+   * @returns A promise that settles once the stream was cancelled; it never
+   * rejects.
+   */
+  async cancel(reason?: unknown): Promise<void> {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    this.#ended = true;
+    this.#error = null;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#offset = 0;
+    this.#buffered = 0;
+    try {
+      if (this.#reader !== null) {
+        await this.#reader.cancel(reason);
+      } else if (this.#stream !== null && !this.#stream.locked) {
+        await this.#stream.cancel(reason);
+      }
+    } catch {
+      // Never throws: the stream may have errored already.
+    }
+  }
+
+  /** Runs `task` once every operation queued before it has settled. */
+  async #serialize<T>(task: () => Promise<T>): Promise<T> {
+    const previous = this.#tail;
+    let done!: () => void;
+    this.#tail = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    try {
+      await previous;
+      if (this.#error !== null) throw this.#error.error;
+      return await task();
+    } finally {
+      done();
+    }
+  }
+
+  async #read(n: number): Promise<Uint8Array<ArrayBuffer>> {
+    while (this.#buffered < n && await this.#fill());
+    if (this.#cancelled) return new Uint8Array(0);
+    return this.#take(Math.min(n, this.#buffered));
+  }
+
+  async #readline(max: number): Promise<Uint8Array<ArrayBuffer>> {
+    let index = this.#head;
+    let start = this.#offset;
+    /** Bytes in the chunks before `index` (from `#offset` on). */
+    let scanned = 0;
+    for (;;) {
+      if (index < this.#chunks.length) {
+        const chunk = this.#chunks[index];
+        const room = max - scanned;
+        const end = chunk.byteLength - start > room
+          ? start + room
+          : chunk.byteLength;
+        const found = end === chunk.byteLength
+          ? chunk.indexOf(LF, start)
+          : chunk.subarray(0, end).indexOf(LF, start);
+        if (found !== -1) return this.#take(scanned + found - start + 1);
+        scanned += end - start;
+        if (scanned >= max) return this.#take(max);
+        index++;
+        start = 0;
+      } else if (!await this.#fill()) {
+        if (this.#cancelled) return new Uint8Array(0);
+        return this.#take(scanned);
+      }
+    }
+  }
+
+  /**
+   * Buffers the next non-empty chunk of the stream.
+   *
+   * @returns `false` once nothing more will come.
+   */
+  async #fill(): Promise<boolean> {
+    if (this.#ended) return false;
+    if (this.#received >= this.#limit) {
+      this.#ended = true;
+      return false;
+    }
+    try {
+      this.#reader ??= this.#stream!.getReader();
+      for (;;) {
+        const { done, value } = await this.#reader.read();
+        if (this.#cancelled) return false;
+        if (done) {
+          this.#ended = true;
+          return false;
+        }
+        let chunk = toBytes(value);
+        if (chunk.byteLength === 0) continue;
+        const room = this.#limit - this.#received;
+        if (chunk.byteLength >= room) {
+          this.#ended = true;
+          if (chunk.byteLength > room) {
+            chunk = chunk.subarray(0, room);
+            quietly(this.#reader.cancel());
+          }
+        }
+        this.#received += chunk.byteLength;
+        if (this.#received > this.#maxSize) {
+          throw new RangeError(
+            `request body is larger than maxRequestBodySize (${this.#maxSize} bytes)`,
+          );
+        }
+        this.#chunks.push(chunk);
+        this.#buffered += chunk.byteLength;
+        return true;
+      }
+    } catch (error) {
+      if (this.#cancelled) return false;
+      this.#ended = true;
+      this.#error = { error };
+      if (this.#reader !== null) quietly(this.#reader.cancel(error));
+      throw error;
+    }
+  }
+
+  /** Hands out the first `n` buffered bytes as a fresh array. */
+  #take(n: number): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.#chunks[this.#head];
+      const available = chunk.byteLength - this.#offset;
+      const count = available < n - filled ? available : n - filled;
+      out.set(
+        count === chunk.byteLength
+          ? chunk
+          : chunk.subarray(this.#offset, this.#offset + count),
+        filled,
+      );
+      filled += count;
+      if (count === available) {
+        this.#head++;
+        this.#offset = 0;
+      } else {
+        this.#offset += count;
+      }
+    }
+    this.#buffered -= n;
+    this.#bytesRead += n;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+    } else if (this.#head >= 64 && this.#head * 2 >= this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,29 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * wsgiref for TypeScript: a port of Python's `wsgiref`, the WSGI (PEP 3333)
+ * reference library, on web-standard streams.
+ *
+ * - `util`: URL reconstruction, `shiftPathInfo`, testing defaults,
+ *   `FileWrapper`, `isHopByHop`.
+ * - `headers`: `ResponseHeaders`, a list of response headers.
+ * - `types`: the protocol's types.
+ *
+ * @example Usage
+ * ```ts
+ * import { ResponseHeaders, requestUri, setupTestingDefaults } from "@wsgi/wsgiref";
+ * import assert from "node:assert/strict";
+ *
+ * const environ = setupTestingDefaults({ PATH_INFO: "/hello world" });
+ * assert.equal(requestUri(environ), "http://127.0.0.1/hello%20world");
+ *
+ * const headers = new ResponseHeaders();
+ * headers.addHeader("Content-Disposition", "attachment", { filename: "a.txt" });
+ * assert.equal(headers.toString(), 'Content-Disposition: attachment; filename="a.txt"\r\n\r\n');
+ * ```
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./util.ts";
+export * from "./headers.ts";
