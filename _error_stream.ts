@@ -7,6 +7,7 @@
  * @module
  */
 
+import { writeStderr } from "./_runtime.ts";
 import type { ErrorStream } from "./types.ts";
 
 /** An `ErrorStream` that keeps what is written in memory, like Python's `StringIO`. */
@@ -81,3 +82,22 @@ export class WritableErrorStream implements ErrorStream {
     this.#writer.releaseLock();
   }
 }
+
+/** An `ErrorStream` that writes to the process's standard error at once. */
+export class StderrStream implements ErrorStream {
+  /** Writes `s`. */
+  write(s: string): void {
+    writeStderr(String(s));
+  }
+
+  /** Writes each string in turn. */
+  writelines(lines: Iterable<string>): void {
+    for (const line of lines) writeStderr(String(line));
+  }
+
+  /** Does nothing: every write goes out at once. */
+  flush(): void {}
+}
+
+/** The shared standard error stream. */
+export const STDERR: ErrorStream = new StderrStream();

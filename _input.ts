@@ -23,6 +23,8 @@
  * @module
  */
 
+import { RequestBodyTooLargeError } from "./_errors.ts";
+
 import type { InputStream } from "./types.ts";
 
 /** Options of {@linkcode WSGIInput}. */
@@ -343,9 +345,7 @@ export class WSGIInput implements InputStream {
         }
         this.#received += chunk.byteLength;
         if (this.#received > this.#maxSize) {
-          throw new RangeError(
-            `request body is larger than maxRequestBodySize (${this.#maxSize} bytes)`,
-          );
+          throw new RequestBodyTooLargeError(this.#maxSize);
         }
         this.#chunks.push(chunk);
         this.#buffered += chunk.byteLength;

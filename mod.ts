@@ -6,6 +6,8 @@
  * - `util`: URL reconstruction, `shiftPathInfo`, testing defaults,
  *   `FileWrapper`, `isHopByHop`.
  * - `headers`: `ResponseHeaders`, a list of response headers.
+ * - `handlers`: `BaseHandler` (the engine), `SimpleHandler`, the CGI
+ *   handlers, `readEnviron`.
  * - `types`: the protocol's types.
  *
  * @example Usage
@@ -27,3 +29,4 @@
 export * from "./types.ts";
 export * from "./util.ts";
 export * from "./headers.ts";
+export * from "./handlers.ts";

@@ -1,0 +1,696 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The engine every handler shares: `BaseHandler` runs a WSGI app for one
+ * request and writes its response through the hooks a transport provides.
+ * Public through `handlers.ts`.
+ *
+ * @module
+ */
+
+import { AssertionError, isClientDisconnect } from "./_errors.ts";
+import { ResponseHeaders } from "./headers.ts";
+import type {
+  ErrorStream,
+  ExcInfo,
+  FileLike,
+  FileWrapperFactory,
+  InputStream,
+  ResponseBody,
+  StartResponse,
+  Write,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
+import { FileWrapper, guessScheme, isHopByHop } from "./util.ts";
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/**
+ * Formats a time as an RFC 9110 IMF-fixdate, as Python's `format_date_time`.
+ *
+ * @param timestamp Seconds since the epoch (fractions are dropped).
+ * @returns The date, as `Thu, 01 Jan 1970 00:00:00 GMT`.
+ * @throws {RangeError} If `timestamp` is not a finite number.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatDateTime } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(formatDateTime(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+ * assert.equal(formatDateTime(951782400), "Tue, 29 Feb 2000 00:00:00 GMT");
+ * ```
+ */
+export function formatDateTime(timestamp: number): string {
+  if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
+    throw new RangeError(
+      `timestamp must be a finite number of seconds, got ${String(timestamp)}`,
+    );
+  }
+  const d = new Date(Math.floor(timestamp) * 1000);
+  return `${WEEKDAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${
+    MONTHS[d.getUTCMonth()]
+  } ${String(d.getUTCFullYear()).padStart(4, "0")} ${pad2(d.getUTCHours())}:${
+    pad2(d.getUTCMinutes())
+  }:${pad2(d.getUTCSeconds())} GMT`;
+}
+
+// ---------------------------------------------------------------------------
+// Shared constants: never copied per request.
+
+const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
+const ERROR_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([
+  Object.freeze(["Content-Type", "text/plain"] as const),
+]);
+const ERROR_BODY: Uint8Array<ArrayBuffer> = new TextEncoder().encode(
+  "A server error occurred.  Please contact the administrator.",
+);
+const EMPTY_ENVIRON: Readonly<Record<string, unknown>> = Object.freeze({});
+// deno-lint-ignore no-control-regex
+const STATUS_DISALLOWED = /[\x00-\x1F\x7F]/;
+// deno-lint-ignore no-control-regex
+const NOT_LATIN1 = /[^\x00-\xFF]/;
+
+/** `wsgi.file_wrapper` functions, one per wrapper class. */
+const fileWrapperFactories = new WeakMap<
+  typeof FileWrapper,
+  FileWrapperFactory
+>();
+function fileWrapperFactory(cls: typeof FileWrapper): FileWrapperFactory {
+  let factory = fileWrapperFactories.get(cls);
+  if (!factory) {
+    factory = (filelike: FileLike, blksize?: number) =>
+      new cls(filelike, blksize);
+    fileWrapperFactories.set(cls, factory);
+  }
+  return factory;
+}
+
+function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Uint8Array) return value.constructor.name;
+  return typeof value;
+}
+
+/** Formats an error as Python's `traceback.print_exception` lays it out. */
+function formatException(error: unknown, limit?: number): string {
+  if (!(error instanceof Error)) {
+    return `Traceback (most recent call last):\nError: ${String(error)}\n`;
+  }
+  let frames = (error.stack ?? "").split("\n").filter((line) =>
+    /^\s+at /.test(line)
+  ).reverse();
+  if (limit !== undefined) {
+    frames = limit >= 0 ? frames.slice(0, limit) : frames.slice(limit);
+  }
+  const head = frames.length > 0 || limit === undefined
+    ? "Traceback (most recent call last):\n"
+    : "";
+  const body = frames.map((line) => `  ${line.trim()}\n`).join("");
+  const message = error.message === ""
+    ? error.name
+    : `${error.name}: ${error.message}`;
+  return head + body + message + "\n";
+}
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function noop(): void {}
+
+// ---------------------------------------------------------------------------
+
+/**
+ * The engine: runs a WSGI app for one request and writes its response
+ * through the hooks a transport provides (`_write`, `_flush`, `getStdin`,
+ * `getStderr`, `addCgiVars`), as Python's `BaseHandler`. One instance runs
+ * one request.
+ *
+ * Subclasses override the prototype methods as in Python, and Python's class
+ * attributes are fields with defaults (`errorStatus`, `originServer`, …).
+ *
+ * @example Usage
+ * ```ts
+ * import { BaseHandler } from "@wsgi/wsgiref/handlers";
+ * import { setupTestingDefaults } from "@wsgi/wsgiref/util";
+ * import type { ErrorStream, InputStream } from "@wsgi/wsgiref/types";
+ * import assert from "node:assert/strict";
+ *
+ * class StringHandler extends BaseHandler {
+ *   out = "";
+ *   #defaults = setupTestingDefaults({});
+ *   override originServer = false;
+ *   override async _write(data: Uint8Array): Promise<void> {
+ *     this.out += new TextDecoder().decode(data);
+ *   }
+ *   override async _flush(): Promise<void> {}
+ *   override getStdin(): InputStream {
+ *     return this.#defaults["wsgi.input"];
+ *   }
+ *   override getStderr(): ErrorStream {
+ *     return this.#defaults["wsgi.errors"];
+ *   }
+ *   override addCgiVars(): void {
+ *     Object.assign(this.environ!, { SERVER_PROTOCOL: "HTTP/1.0" });
+ *   }
+ * }
+ *
+ * const handler = new StringHandler();
+ * await handler.run((_environ, startResponse) => {
+ *   startResponse("200 OK", []);
+ *   return [new TextEncoder().encode("ok")];
+ * });
+ * assert.equal(handler.out, "Status: 200 OK\r\nContent-Length: 2\r\n\r\nok");
+ * ```
+ */
+export abstract class BaseHandler {
+  /** `wsgi.multithread`. @default {true} */
+  wsgiMultithread: boolean = true;
+  /** `wsgi.multiprocess`. @default {true} */
+  wsgiMultiprocess: boolean = true;
+  /** `wsgi.run_once`. @default {false} */
+  wsgiRunOnce: boolean = false;
+  /** Whether to write an HTTP status line (else a CGI `Status:` line). @default {true} */
+  originServer: boolean = true;
+  /** The HTTP version of the status line. @default {"1.0"} */
+  httpVersion: string = "1.0";
+  /** The default `SERVER_SOFTWARE` and `Server` header (origin servers only). @default {undefined} */
+  serverSoftware: string | undefined = undefined;
+  /**
+   * The base of every request's environ. Empty by default: the process
+   * environment is never copied into a request unless a CGI handler asks.
+   * @default {{}}
+   */
+  osEnviron: Readonly<Record<string, unknown>> = EMPTY_ENVIRON;
+  /** The class behind `wsgi.file_wrapper`; `undefined` disables it. @default {FileWrapper} */
+  wsgiFileWrapper: typeof FileWrapper | undefined = FileWrapper;
+  /** The class that wraps the response headers. @default {ResponseHeaders} */
+  headersClass: typeof ResponseHeaders = ResponseHeaders;
+  /** How many stack frames to log with an error; `undefined`: all. @default {undefined} */
+  tracebackLimit: number | undefined = undefined;
+  /** The status of the error page. @default {"500 Internal Server Error"} */
+  errorStatus: string = "500 Internal Server Error";
+  /** The headers of the error page (copied per use). @default {[["Content-Type", "text/plain"]]} */
+  errorHeaders: ReadonlyArray<readonly [string, string]> = ERROR_HEADERS;
+  /** The body of the error page. @default {"A server error occurred.  Please contact the administrator."} */
+  errorBody: Uint8Array = ERROR_BODY;
+
+  /** The response status, once `startResponse` was called. */
+  status: string | undefined = undefined;
+  /** The response headers, once `startResponse` was called. */
+  headers: ResponseHeaders | undefined = undefined;
+  /** Whether the headers were sent. */
+  headersSent: boolean = false;
+  /** Bytes of body sent so far. */
+  bytesSent: number = 0;
+  /** What the app returned. */
+  result: ResponseBody | undefined = undefined;
+  /** The request's environ, once `setupEnviron` ran. */
+  environ: WSGIEnvironment | undefined = undefined;
+
+  #boundStart?: StartResponse;
+  #boundWrite?: Write;
+  #tail?: Promise<void>;
+  #closedBody?: ResponseBody;
+  #excInfo: ExcInfo = undefined;
+
+  /**
+   * Runs `app` for this request: `setupEnviron`, the app, `finishResponse`.
+   * A client that hangs up ends it quietly; any other error is handled by
+   * `handleError` (logged, and the error page if the headers were unsent).
+   *
+   * @param app The WSGI application.
+   * @returns Resolves when the response is complete.
+   * @throws Only an error raised while handling an error (not a hang-up).
+   */
+  async run(app: WSGIApplication): Promise<void> {
+    try {
+      this.setupEnviron();
+      const result = app(this.environ!, this.#startResponseFn());
+      this.result = isThenable(result) ? await result : result;
+      await this.finishResponse();
+    } catch (error) {
+      // What the app wrote before it failed goes out first, as in Python.
+      if (this.#tail !== undefined) await this.#tail.catch(noop);
+      if (isClientDisconnect(error)) return;
+      try {
+        await this.handleError(error);
+      } catch (second) {
+        await this.close();
+        if (isClientDisconnect(second)) return;
+        throw second;
+      }
+    }
+  }
+
+  #startResponseFn(): StartResponse {
+    return this.#boundStart ??= this.startResponse.bind(this);
+  }
+
+  #writeFn(): Write {
+    return this.#boundWrite ??= this.write.bind(this);
+  }
+
+  /** Builds `environ`: `osEnviron`, then `addCgiVars()`, then the `wsgi.*` keys. */
+  setupEnviron(): void {
+    const env = this.environ = { ...this.osEnviron } as WSGIEnvironment;
+    this.addCgiVars();
+    env["wsgi.input"] = this.getStdin();
+    env["wsgi.errors"] = this.getStderr();
+    env["wsgi.version"] = WSGI_VERSION;
+    env["wsgi.run_once"] = this.wsgiRunOnce;
+    env["wsgi.url_scheme"] = this.getScheme();
+    env["wsgi.multithread"] = this.wsgiMultithread;
+    env["wsgi.multiprocess"] = this.wsgiMultiprocess;
+    if (this.wsgiFileWrapper !== undefined) {
+      env["wsgi.file_wrapper"] = fileWrapperFactory(this.wsgiFileWrapper);
+    }
+    if (
+      this.originServer && this.serverSoftware &&
+      !("SERVER_SOFTWARE" in env)
+    ) {
+      env.SERVER_SOFTWARE = this.serverSoftware;
+    }
+  }
+
+  /**
+   * Sends the app's body: every chunk through `write`, then
+   * `finishContent`. If that fails, the body is closed (its iterator's
+   * `return()` first) and the error is re-thrown; on success, `close()`.
+   */
+  async finishResponse(): Promise<void> {
+    const result = this.result!;
+    try {
+      if (!this.resultIsFile() || !(await this.sendfile())) {
+        await this._writeBody(result);
+        if (this.#tail !== undefined) await this.#tail;
+        await this.finishContent();
+      }
+    } catch (error) {
+      await this.#closeBody(result);
+      throw error;
+    }
+    await this.close();
+  }
+
+  /**
+   * Writes every chunk of the body through `write`, in order, each after
+   * the previous one was taken (empty chunks are skipped). A transport may
+   * override it to look at the body first (`FetchHandler` does).
+   *
+   * @param result The app's body.
+   * @returns Resolves once every chunk was written.
+   * @throws {TypeError} If `result` is not iterable.
+   */
+  async _writeBody(result: ResponseBody): Promise<void> {
+    if (Array.isArray(result)) {
+      for (const chunk of result as Uint8Array[]) {
+        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
+          await this.write(chunk);
+          if (this._bodyComplete()) break;
+        }
+      }
+    } else if (
+      result != null &&
+      typeof (result as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] ===
+        "function"
+    ) {
+      for await (const chunk of result as AsyncIterable<Uint8Array>) {
+        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
+          await this.write(chunk);
+          if (this._bodyComplete()) break;
+        }
+      }
+    } else if (
+      result != null && typeof result !== "string" &&
+      typeof (result as Iterable<Uint8Array>)[Symbol.iterator] === "function"
+    ) {
+      for (const chunk of result as Iterable<Uint8Array>) {
+        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
+          await this.write(chunk);
+          if (this._bodyComplete()) break;
+        }
+      }
+    } else {
+      throw new TypeError(
+        `the application must return an iterable of Uint8Array chunks, got ${
+          describe(result)
+        }`,
+      );
+    }
+  }
+
+  /**
+   * Whether the body is complete before its iterator ends (a transport that
+   * stops at a declared `Content-Length` says so); iteration then stops
+   * and the body is closed. The default: never.
+   *
+   * @returns `true` to stop iterating.
+   */
+  _bodyComplete(): boolean {
+    return false;
+  }
+
+  async #closeBody(body: ResponseBody | undefined): Promise<void> {
+    if (body == null || this.#closedBody === body) return;
+    if (typeof body.close !== "function") return;
+    this.#closedBody = body;
+    await body.close();
+  }
+
+  /**
+   * Whether `result` is the file wrapper's class (so `sendfile` may send it).
+   *
+   * @returns `true` for a `wsgiFileWrapper` instance.
+   */
+  resultIsFile(): boolean {
+    const cls = this.wsgiFileWrapper;
+    return cls !== undefined && this.result instanceof cls;
+  }
+
+  /**
+   * A transport's fast path for a file body; the default sends nothing.
+   *
+   * @returns `true` if the body was sent, `false` to iterate it as usual.
+   */
+  sendfile(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  /** Whether the client understands a status line and headers (not HTTP/0.9). */
+  clientIsModern(): boolean {
+    const protocol = this.environ?.SERVER_PROTOCOL;
+    if (typeof protocol !== "string") {
+      throw new AssertionError(
+        "SERVER_PROTOCOL must be in the environ to tell the client's HTTP version",
+      );
+    }
+    return protocol.toUpperCase() !== "HTTP/0.9";
+  }
+
+  /** `wsgi.url_scheme` for this request: `guessScheme(environ)`. */
+  getScheme(): string {
+    return guessScheme(this.environ!);
+  }
+
+  /**
+   * The PEP 3333 `start_response`: checks and stores the status and a shallow
+   * copy of the headers, and returns `write`.
+   *
+   * @param status `"NNN reason"`.
+   * @param headers `[name, value]` pairs: strings, no hop-by-hop header.
+   * @param excInfo The caught error, to replace unsent headers (or re-throw
+   *   it once they were sent).
+   * @returns The `write` callable.
+   * @throws {AssertionError} For a malformed status, a hop-by-hop header, or
+   *   a second call without `excInfo` ("Headers already set!").
+   * @throws {TypeError} For a non-string, a control character, or a code
+   *   point above U+00FF in the status or a header.
+   */
+  startResponse(
+    status: string,
+    headers: Array<[string, string]>,
+    excInfo?: ExcInfo,
+  ): Write {
+    if (excInfo !== undefined && excInfo !== null) {
+      if (this.headersSent) throw excInfo;
+    } else if (this.headers !== undefined) {
+      throw new AssertionError("Headers already set!");
+    }
+    this.status = status;
+    this.headers = new this.headersClass(
+      Array.isArray(headers) ? headers.slice() : headers,
+    );
+    this.#validateStatus(status);
+    for (const [name, value] of headers) {
+      if (NOT_LATIN1.test(name) || NOT_LATIN1.test(value)) {
+        throw new TypeError(
+          `header "${name}" must hold ISO-8859-1 text only (code points up to U+00FF)`,
+        );
+      }
+      if (isHopByHop(name)) {
+        throw new AssertionError(
+          `Hop-by-hop header, '${name}: ${value}', not allowed`,
+        );
+      }
+    }
+    return this.#writeFn();
+  }
+
+  #validateStatus(status: unknown): void {
+    if (typeof status !== "string") {
+      throw new TypeError(`Status must be a string, got ${describe(status)}`);
+    }
+    if (STATUS_DISALLOWED.test(status)) {
+      throw new TypeError("Control characters are not allowed in status");
+    }
+    if (NOT_LATIN1.test(status)) {
+      throw new TypeError(
+        "Status must hold ISO-8859-1 text only (code points up to U+00FF)",
+      );
+    }
+    if (status.length < 4) {
+      throw new AssertionError("Status must be at least 4 characters");
+    }
+    const c0 = status.charCodeAt(0),
+      c1 = status.charCodeAt(1),
+      c2 = status.charCodeAt(2);
+    if (
+      c0 < 48 || c0 > 57 || c1 < 48 || c1 > 57 || c2 < 48 || c2 > 57
+    ) {
+      throw new AssertionError("Status message must begin w/3-digit code");
+    }
+    if (status[3] !== " ") {
+      throw new AssertionError("Status message must have a space after code");
+    }
+  }
+
+  /**
+   * The PEP 3333 `write`: checks `data` and the state synchronously, then
+   * queues the bytes in call order (headers first, with the first write).
+   * The promise settles when the transport has taken them; it is marked
+   * handled, so an app may ignore it.
+   *
+   * @param data The bytes.
+   * @returns Resolves once the transport took the data.
+   * @throws {TypeError} If `data` is not a `Uint8Array`.
+   * @throws {AssertionError} If `startResponse` was not called yet.
+   */
+  write(data: Uint8Array): Promise<void> {
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError(
+        `write() argument must be a Uint8Array, got ${describe(data)}`,
+      );
+    }
+    if (!this.status) {
+      throw new AssertionError("write() before start_response()");
+    }
+    const tail = this.#tail;
+    const done = tail === undefined
+      ? this.#emit(data)
+      : tail.then(() => this.#emit(data));
+    done.catch(noop);
+    this.#tail = done;
+    return done;
+  }
+
+  async #emit(data: Uint8Array): Promise<void> {
+    if (!this.headersSent) {
+      this.bytesSent = data.length;
+      await this.sendHeaders();
+    } else {
+      this.bytesSent += data.length;
+    }
+    await this._write(data);
+    await this._flush();
+  }
+
+  /** Sends the headers with `Content-Length: 0` if nothing was sent yet. */
+  async finishContent(): Promise<void> {
+    if (!this.headersSent) {
+      if (this.headers === undefined) {
+        throw new AssertionError(
+          "the application returned without calling start_response()",
+        );
+      }
+      this.headers.setDefault("Content-Length", "0");
+      await this.sendHeaders();
+    }
+  }
+
+  /** Sends the preamble and the headers (`cleanupHeaders` first). */
+  async sendHeaders(): Promise<void> {
+    this.cleanupHeaders();
+    this.headersSent = true;
+    if (!this.originServer || this.clientIsModern()) {
+      await this.sendPreamble();
+      await this._write(this.headers!.toBytes());
+    }
+  }
+
+  /** Adds `Content-Length` where it can be known (`setContentLength`). */
+  cleanupHeaders(): void {
+    if (!this.headers!.has("Content-Length")) this.setContentLength();
+  }
+
+  /** Sets `Content-Length` for a body that is an array of one chunk. */
+  setContentLength(): void {
+    const result = this.result;
+    if (Array.isArray(result) && result.length === 1) {
+      this.headers!.set("Content-Length", String(this.bytesSent));
+    }
+  }
+
+  /** Writes the status line with `Date` and `Server` (or a CGI `Status:` line). */
+  async sendPreamble(): Promise<void> {
+    const headers = this.headers!;
+    if (this.originServer) {
+      if (this.clientIsModern()) {
+        let head = `HTTP/${this.httpVersion} ${this.status}\r\n`;
+        if (!headers.has("Date")) {
+          head += `Date: ${formatDateTime(Date.now() / 1000)}\r\n`;
+        }
+        if (this.serverSoftware && !headers.has("Server")) {
+          head += `Server: ${this.serverSoftware}\r\n`;
+        }
+        await this._write(latin1Bytes(head));
+      }
+    } else {
+      await this._write(latin1Bytes(`Status: ${this.status}\r\n`));
+    }
+  }
+
+  /** Closes the body (once), then resets the state for another request. */
+  async close(): Promise<void> {
+    try {
+      await this.#closeBody(this.result);
+    } finally {
+      this.result =
+        this.headers =
+        this.status =
+        this.environ =
+          undefined;
+      this.bytesSent = 0;
+      this.headersSent = false;
+      this.#tail = undefined;
+    }
+  }
+
+  /**
+   * Logs `error` and, if the headers were unsent, sends the error page.
+   *
+   * @param error The error that ended the response.
+   */
+  async handleError(error: unknown): Promise<void> {
+    this.logException(error);
+    if (!this.headersSent) {
+      this.#excInfo = error ?? new Error(String(error));
+      try {
+        this.result = this.errorOutput(
+          this.environ!,
+          this.#startResponseFn(),
+        );
+      } finally {
+        this.#excInfo = undefined;
+      }
+      await this.finishResponse();
+    }
+  }
+
+  /**
+   * Writes the error's stack, laid out as Python's traceback, to
+   * `getStderr()` (`wsgi.errors`), never to the client.
+   *
+   * @param error The error.
+   */
+  logException(error: unknown): void {
+    const stderr = this.environ?.["wsgi.errors"] ?? this.getStderr();
+    stderr.write(formatException(error, this.tracebackLimit));
+    stderr.flush();
+  }
+
+  /**
+   * The error page app: `errorStatus`, `errorHeaders` and `errorBody`,
+   * started with the current error as `excInfo`.
+   *
+   * @param _environ The request's environ.
+   * @param startResponse The handler's `startResponse`.
+   * @returns The error page's body.
+   */
+  errorOutput(
+    _environ: WSGIEnvironment,
+    startResponse: StartResponse,
+  ): ResponseBody {
+    startResponse(
+      this.errorStatus,
+      this.errorHeaders.map(([name, value]) => [name, value]),
+      this.#excInfo ?? new Error("unknown error"),
+    );
+    return [this.errorBody];
+  }
+
+  /**
+   * Writes bytes to the transport (override in a subclass).
+   *
+   * @param _data The bytes.
+   * @returns Resolves once the transport took them.
+   */
+  _write(_data: Uint8Array): Promise<void> {
+    return Promise.reject(new NotImplementedError("_write"));
+  }
+
+  /** Flushes the transport (override in a subclass). */
+  _flush(): Promise<void> {
+    return Promise.reject(new NotImplementedError("_flush"));
+  }
+
+  /** The request body (override in a subclass). */
+  getStdin(): InputStream {
+    throw new NotImplementedError("getStdin");
+  }
+
+  /** The error stream (override in a subclass). */
+  getStderr(): ErrorStream {
+    throw new NotImplementedError("getStderr");
+  }
+
+  /** Adds the request's CGI variables to `environ` (override in a subclass). */
+  addCgiVars(): void {
+    throw new NotImplementedError("addCgiVars");
+  }
+}
+
+/** A hook that a `BaseHandler` subclass must override was called. */
+class NotImplementedError extends Error {
+  constructor(method: string) {
+    super(`${method}() must be implemented by a subclass`);
+    this.name = "NotImplementedError";
+  }
+}

@@ -1,0 +1,189 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The environ of a web `Request`: one set of rules, shared by `FetchHandler`
+ * and `simple_server`'s `getEnviron`, kept lean because it runs per request.
+ *
+ * - `PATH_INFO` is the WHATWG-normalised path, percent-decoded as ISO-8859-1
+ *   (decoded only when it holds `%`); leading `//` collapse to one `/`.
+ * - `QUERY_STRING` is the raw query, without `?`.
+ * - `CONTENT_TYPE` is `text/plain` when absent (as Python);
+ *   `CONTENT_LENGTH` is `""` when absent, and absent for a chunked body.
+ * - Request headers become `HTTP_*` keys, values as the runtime joined them;
+ *   a header whose name holds `_` is dropped, so `X_Forwarded_For` cannot
+ *   pass for `X-Forwarded-For`.
+ *
+ * @module
+ */
+
+/** The connection facts a request alone does not carry. */
+export interface ConnectionInfo {
+  /** The server's name (`SERVER_NAME`); default: the request URL's host name. */
+  serverName?: string;
+  /** The server's port (`SERVER_PORT`); default: the request URL's port. */
+  serverPort?: string;
+  /** The client's address. */
+  remoteAddr?: { hostname: string; port: number };
+}
+
+/** `HTTP_*` keys by lower-case header name: computed once per name. */
+const headerKeys = new Map<string, string | null>([
+  ["content-type", null],
+  ["content-length", null],
+]);
+const MAX_CACHED_KEYS = 1024;
+
+function headerKey(name: string): string | null {
+  let key = headerKeys.get(name);
+  if (key === undefined) {
+    key = name.includes("_")
+      ? null
+      : "HTTP_" + name.toUpperCase().replaceAll("-", "_");
+    if (headerKeys.size < MAX_CACHED_KEYS) headerKeys.set(name, key);
+  }
+  return key;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  code |= 32;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * Percent-decodes `path` to an ISO-8859-1 string (one code point per byte),
+ * as Python's `unquote(path, "iso-8859-1")`: a `%` not followed by two hex
+ * digits stays as it is.
+ *
+ * @param path A URL path.
+ * @returns The decoded path.
+ */
+export function unquoteLatin1(path: string): string {
+  if (!path.includes("%")) return path;
+  let out = "";
+  let start = 0;
+  for (let i = path.indexOf("%"); i !== -1; i = path.indexOf("%", i)) {
+    const hi = hexValue(path.charCodeAt(i + 1));
+    const lo = hi < 0 ? -1 : hexValue(path.charCodeAt(i + 2));
+    if (lo < 0) {
+      i++;
+      continue;
+    }
+    out += path.slice(start, i) + String.fromCharCode(hi * 16 + lo);
+    i += 3;
+    start = i;
+  }
+  return out + path.slice(start);
+}
+
+/**
+ * Adds the CGI variables of `request` to `environ` (which may hold server
+ * defaults; the request's values win).
+ *
+ * @param environ The environ being built.
+ * @param request The request.
+ * @param info The connection facts.
+ */
+export function addRequestVars(
+  environ: Record<string, unknown>,
+  request: Request,
+  info: ConnectionInfo,
+): void {
+  const url = request.url;
+  const schemeEnd = url.indexOf("://");
+  const hostStart = schemeEnd + 3;
+  let pathStart = url.indexOf("/", hostStart);
+  if (pathStart === -1) pathStart = url.length;
+  let queryStart = url.indexOf("?", pathStart);
+  let hashStart = url.indexOf("#", pathStart);
+  if (hashStart === -1) hashStart = url.length;
+  if (queryStart === -1 || queryStart > hashStart) queryStart = hashStart;
+
+  let path = url.slice(pathStart, queryStart) || "/";
+  if (path.charCodeAt(1) === 47 /* "/" */) {
+    path = "/" + path.replace(/^\/+/, "");
+  }
+
+  const https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
+  let serverName = info.serverName;
+  let serverPort = info.serverPort;
+  if (serverName === undefined || serverPort === undefined) {
+    const host = url.slice(hostStart, pathStart);
+    const colon = host.lastIndexOf(":");
+    const hasPort = colon !== -1 && !host.endsWith("]");
+    serverName ??= hasPort ? host.slice(0, colon) : host;
+    serverPort ??= hasPort ? host.slice(colon + 1) : https ? "443" : "80";
+  }
+
+  environ.SERVER_NAME = serverName;
+  environ.SERVER_PORT = serverPort;
+  environ.SERVER_PROTOCOL = "HTTP/1.1";
+  environ.REQUEST_METHOD = request.method;
+  environ.SCRIPT_NAME = "";
+  environ.PATH_INFO = unquoteLatin1(path);
+  environ.QUERY_STRING = queryStart < hashStart
+    ? url.slice(queryStart + 1, hashStart)
+    : "";
+  environ.GATEWAY_INTERFACE = "CGI/1.1";
+  environ.REMOTE_HOST = "";
+  const remote = info.remoteAddr;
+  if (remote !== undefined) {
+    environ.REMOTE_ADDR = remote.hostname;
+    environ.REMOTE_PORT = String(remote.port);
+  }
+  if (https) environ.HTTPS = "on";
+
+  environ.CONTENT_TYPE = "text/plain";
+  seenLength = false;
+  seenChunked = false;
+  // forEach is several times faster than the headers' iterator on Deno.
+  request.headers.forEach(addHeader, environ);
+  if (!seenLength) {
+    // A body of unknown length (chunked on the wire, or a stream given to
+    // `new Request`) has no CONTENT_LENGTH: absent, not "".
+    if (!seenChunked && request.body === null) environ.CONTENT_LENGTH = "";
+    else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
+  }
+}
+
+/** What the last `addHeader` pass saw (forEach runs synchronously). */
+let seenLength = false;
+let seenChunked = false;
+
+/** Adds one request header to `this` (the environ). */
+function addHeader(
+  this: Record<string, unknown>,
+  value: string,
+  name: string,
+): void {
+  const key = headerKey(name);
+  if (key !== null) {
+    this[key] = value;
+    if (name === "transfer-encoding") seenChunked = true;
+  } else if (name === "content-type") {
+    this.CONTENT_TYPE = value;
+  } else if (name === "content-length") {
+    this.CONTENT_LENGTH = value;
+    seenLength = true;
+  }
+}
+
+/**
+ * The request's `Content-Length` as a number, or `undefined` when it has
+ * none or it is not a plain non-negative integer.
+ *
+ * @param environ The environ.
+ * @returns The length in bytes.
+ */
+export function contentLength(
+  environ: Record<string, unknown>,
+): number | undefined {
+  const value = environ.CONTENT_LENGTH;
+  if (typeof value !== "string" || value === "") return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? n : undefined;
+}

@@ -1,0 +1,739 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The fetch gateway: a WSGI app for a web `Request`, answered with a web
+ * `Response`. `FetchHandler` is a `BaseHandler` (the one engine): its
+ * `_write` feeds a pull-based response body, so each block reaches the
+ * client as soon as it is yielded, a slow client slows the app, and a client
+ * that hangs up cancels the stream and ends the app. Public through
+ * `handlers.ts`.
+ *
+ * @module
+ */
+
+import { BaseHandler } from "./_base_handler.ts";
+import {
+  addRequestVars,
+  type ConnectionInfo,
+  contentLength,
+} from "./_environ.ts";
+import {
+  AssertionError,
+  ClientDisconnectedError,
+  RequestBodyTooLargeError,
+} from "./_errors.ts";
+import { STDERR } from "./_error_stream.ts";
+import { WSGIInput } from "./_input.ts";
+import type {
+  ErrorStream,
+  FetchHandlerOptions,
+  InputStream,
+  ResponseBody,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
+import { isHopByHop, requestUri } from "./util.ts";
+
+/** RFC 9110 reason phrases, for a `Response` that has no `statusText`. */
+const REASONS: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+};
+
+const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+const TOO_LARGE_BODY = new TextEncoder().encode("Request body too large");
+
+function statusCode(status: string): number {
+  return (status.charCodeAt(0) - 48) * 100 + (status.charCodeAt(1) - 48) * 10 +
+    (status.charCodeAt(2) - 48);
+}
+
+/** `info.remoteAddr` of `Deno.serve` (or anything shaped like it). */
+function remoteAddrOf(
+  info: unknown,
+): { hostname: string; port: number } | undefined {
+  const addr = (info as { remoteAddr?: { hostname?: unknown; port?: unknown } })
+    ?.remoteAddr;
+  if (
+    addr != null && typeof addr.hostname === "string" &&
+    typeof addr.port === "number"
+  ) {
+    return addr as { hostname: string; port: number };
+  }
+  return undefined;
+}
+
+function checkMaxSize(value: unknown): number {
+  if (value === undefined) return Infinity;
+  if (
+    typeof value !== "number" ||
+    !(value === Infinity || (Number.isInteger(value) && value >= 0))
+  ) {
+    throw new RangeError(
+      `maxRequestBodySize must be a non-negative integer, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A write that waits for the response stream to pull it. */
+interface PendingChunk {
+  data: Uint8Array;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Runs a WSGI app for one web `Request` and answers with a web `Response`.
+ *
+ * `respond(app)` settles as soon as the headers would be sent (or with the
+ * error page); `finished` settles after the body's `close()`, whatever
+ * happened. The runtime sends the canonical reason phrase for the status
+ * code: the reason the app gives is not sent (`Deno.serve` ignores
+ * `statusText`), and `Date` is added by the runtime. A body known whole
+ * (an array of at most one chunk, or a sync iterable done after its first
+ * chunk) is a byte body, whose `Content-Length` the runtime sends itself:
+ * it is on the wire, though not in `response.headers` unless the app set
+ * it.
+ *
+ * @example Usage
+ * ```ts
+ * import { FetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const handler = new FetchHandler(new Request("http://localhost/hello?x=1"));
+ * const response = await handler.respond((environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode(`${environ.PATH_INFO}?${environ.QUERY_STRING}`)];
+ * });
+ * assert.equal(response.status, 200);
+ * assert.equal(response.headers.get("content-type"), "text/plain");
+ * assert.equal(await response.text(), "/hello?x=1");
+ * await handler.finished;
+ * ```
+ */
+export class FetchHandler extends BaseHandler {
+  /** One process serves every request (`deno serve --parallel` aside). @default {false} */
+  override wsgiMultiprocess: boolean = false;
+  /** The request being answered. */
+  readonly request: Request;
+
+  #maxSize: number;
+  #errors: ErrorStream;
+  #baseEnviron: Record<string, unknown> | undefined;
+  #info: ConnectionInfo;
+  #input?: WSGIInput;
+  #signal?: AbortController;
+
+  #resolveResponse!: (response: Response) => void;
+  #response: Promise<Response>;
+  #finished: Promise<void> = Promise.resolve();
+  #responded = false;
+
+  /** The whole body, when it is known before the headers go out. */
+  #whole?: Uint8Array;
+  /** Bytes the app declared in `Content-Length`, if it did. */
+  #declared = -1;
+  #ending = false;
+  #controller?: ReadableStreamDefaultController<Uint8Array>;
+  #pending?: PendingChunk;
+  #pull?: () => void;
+  #gone = false;
+
+  /**
+   * Makes a handler for `request`.
+   *
+   * @param request The request.
+   * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+   * @param info What `Deno.serve` passes as its second argument: a
+   *   `remoteAddr` with `hostname` and `port` fills `REMOTE_ADDR` and
+   *   `REMOTE_PORT`; anything else is ignored.
+   * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+   */
+  constructor(
+    request: Request,
+    options: FetchHandlerOptions = {},
+    info?: unknown,
+  ) {
+    super();
+    this.request = request;
+    this.#maxSize = checkMaxSize(options.maxRequestBodySize);
+    this.#errors = options.errors ?? STDERR;
+    this.#baseEnviron = options.baseEnviron;
+    this.#info = {
+      remoteAddr: remoteAddrOf(info) ?? options.remoteAddr,
+      serverName: options.baseEnviron?.SERVER_NAME as string | undefined,
+      serverPort: options.baseEnviron?.SERVER_PORT as string | undefined,
+    };
+    this.#response = new Promise((resolve) => this.#resolveResponse = resolve);
+  }
+
+  /**
+   * Runs `app` and settles with the `Response` as soon as the headers would
+   * be sent; the body streams on from there.
+   *
+   * @param app The WSGI application.
+   * @returns The response.
+   */
+  respond(app: WSGIApplication): Promise<Response> {
+    this.#finished = this.#drive(app);
+    return this.#response;
+  }
+
+  /** Settles after the body's `close()`, whatever happened. */
+  get finished(): Promise<void> {
+    return this.#finished;
+  }
+
+  /**
+   * Runs `app` to the end: `respond`, then `finished`.
+   *
+   * @param app The WSGI application.
+   * @returns Resolves when the response is complete.
+   */
+  override async run(app: WSGIApplication): Promise<void> {
+    await this.respond(app);
+    await this.#finished;
+  }
+
+  async #drive(app: WSGIApplication): Promise<void> {
+    try {
+      const length = this.#declaredRequestLength();
+      if (length !== undefined && length > this.#maxSize) {
+        this.#answer(
+          new Response(TOO_LARGE_BODY, {
+            status: 413,
+            headers: { "content-type": "text/plain" },
+          }),
+        );
+        return;
+      }
+      await super.run(app);
+    } catch (error) {
+      // An error while handling an error: nothing more can be sent.
+      this.#abortBody(error);
+    } finally {
+      if (!this.#responded) {
+        this.#answer(
+          new Response(this.errorBody.slice(), {
+            status: 500,
+            headers: { "content-type": "text/plain" },
+          }),
+        );
+      }
+    }
+  }
+
+  #declaredRequestLength(): number | undefined {
+    const value = this.request.headers.get("content-length");
+    return value === null
+      ? undefined
+      : contentLength({ CONTENT_LENGTH: value });
+  }
+
+  #answer(response: Response): void {
+    this.#responded = true;
+    this.#resolveResponse(response);
+  }
+
+  /**
+   * Adds the request's CGI variables (`addRequestVars`) and the gateway's
+   * own keys: `wsgi.input_terminated`, `wsgiref.request`, `wsgiref.signal`.
+   */
+  override addCgiVars(): void {
+    const environ = this.environ as Record<string, unknown>;
+    this.addRequestVars(environ);
+    environ["wsgi.input_terminated"] = true;
+    environ["wsgiref.request"] = this.request;
+    // A plain value: cheaper than a lazy getter (Object.defineProperty
+    // costs more per request than making the controller).
+    environ["wsgiref.signal"] = (this.#signal = new AbortController()).signal;
+  }
+
+  /**
+   * Adds the request's CGI variables to `environ`: `baseEnviron`, then the
+   * request's method, path, query, headers… A server overrides it to build
+   * them its own way.
+   *
+   * @param environ The environ being built.
+   */
+  addRequestVars(environ: Record<string, unknown>): void {
+    if (this.#baseEnviron !== undefined) {
+      Object.assign(environ, this.#baseEnviron);
+    }
+    addRequestVars(environ, this.request, this.#info);
+  }
+
+  /** `wsgi.input`: the request body, read lazily, never past `CONTENT_LENGTH`. */
+  override getStdin(): InputStream {
+    return this.#input ??= new WSGIInput(this.request.body, {
+      limit: contentLength(this.environ as Record<string, unknown>),
+      maxSize: this.#maxSize,
+    });
+  }
+
+  /** `wsgi.errors`: the `errors` option, else standard error. */
+  override getStderr(): ErrorStream {
+    return this.#errors;
+  }
+
+  /**
+   * Sends a body whose length is known at once (an array of at most one
+   * chunk, or a sync iterable that is done right after its first non-empty
+   * chunk) as bytes with `Content-Length`; anything else streams.
+   *
+   * @param result The app's body.
+   * @returns Resolves once every chunk was taken.
+   */
+  override async _writeBody(result: ResponseBody): Promise<void> {
+    // Once the app called write(), the headers are out and the body streams.
+    if (Array.isArray(result) && result.length <= 1 && !this.headersSent) {
+      const chunk = result.length === 0 ? EMPTY : result[0];
+      if (!(chunk instanceof Uint8Array)) {
+        await this.write(chunk); // throws the TypeError
+        return;
+      }
+      if (this.status === undefined) return; // finishContent says why
+      this.#whole = chunk;
+      this.bytesSent = chunk.length;
+      return;
+    }
+    if (
+      result != null && !Array.isArray(result) &&
+      typeof (result as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !==
+        "function" &&
+      typeof (result as Iterable<Uint8Array>)[Symbol.iterator] === "function"
+    ) {
+      return await this.#writeSyncBody(result as Iterable<Uint8Array>);
+    }
+    return await super._writeBody(result);
+  }
+
+  async #writeSyncBody(result: Iterable<Uint8Array>): Promise<void> {
+    const iterator = result[Symbol.iterator]();
+    let done = false;
+    try {
+      let step = iterator.next();
+      while (!step.done && step.value?.length === 0) step = iterator.next();
+      if (step.done) {
+        done = true;
+        return;
+      }
+      const first = step.value;
+      step = iterator.next();
+      if (
+        step.done && first instanceof Uint8Array &&
+        this.status !== undefined && !this.headersSent
+      ) {
+        done = true;
+        this.#whole = first;
+        this.bytesSent = first.length;
+        return;
+      }
+      await this.write(first);
+      while (!step.done) {
+        if (step.value?.length !== 0 || !(step.value instanceof Uint8Array)) {
+          await this.write(step.value);
+          if (this._bodyComplete()) return;
+        }
+        step = iterator.next();
+      }
+      done = true;
+    } finally {
+      if (!done) iterator.return?.();
+    }
+  }
+
+  /**
+   * Whether the app's declared `Content-Length` was reached: iteration
+   * stops there, and the body is closed.
+   *
+   * @returns `true` once that many bytes were sent.
+   */
+  override _bodyComplete(): boolean {
+    return this.#declared >= 0 && this.bytesSent >= this.#declared;
+  }
+
+  /**
+   * Queues `data` for the response body, cut at a declared
+   * `Content-Length`.
+   *
+   * @param data The bytes.
+   * @returns Resolves when the stream pulled them.
+   */
+  override write(data: Uint8Array): Promise<void> {
+    if (
+      this.#declared >= 0 && data instanceof Uint8Array && this.headersSent &&
+      this.bytesSent + data.length > this.#declared
+    ) {
+      data = data.subarray(0, Math.max(0, this.#declared - this.bytesSent));
+    }
+    return super.write(data);
+  }
+
+  /**
+   * Adds `Content-Length` for a body known whole, and reads the app's own.
+   */
+  override setContentLength(): void {
+    if (this.#whole !== undefined) {
+      this.headers!.set("Content-Length", String(this.#whole.length));
+    }
+  }
+
+  /** Makes the `Response` (status, headers, and the body or its stream). */
+  override sendHeaders(): Promise<void> {
+    this.cleanupHeaders();
+    const headers = this.headers!;
+    const declared = headers.get("Content-Length");
+    if (declared !== undefined && /^[0-9]+$/.test(declared)) {
+      this.#declared = Number(declared);
+    }
+    if (this.serverSoftware && !headers.has("Server")) {
+      headers.set("Server", this.serverSoftware);
+    }
+    const code = statusCode(this.status!);
+    let body: Uint8Array | ReadableStream<Uint8Array> | null;
+    if (code === 204 || code === 205 || code === 304) {
+      // A null-body status: `Response` refuses a body, so what the app
+      // sends is dropped (`_write` skips it once `#whole` is set).
+      body = null;
+      this.#whole ??= EMPTY;
+    } else if (this.#whole !== undefined) {
+      body = this.#declared >= 0 && this.#whole.length > this.#declared
+        ? this.#whole.subarray(0, this.#declared)
+        : this.#whole;
+    } else if (this.#ending) {
+      body = null;
+    } else {
+      body = this.#makeStream();
+    }
+    const response = new Response(body as BodyInit | null, {
+      status: code,
+      headers: this.#headersInit(body instanceof Uint8Array ? body.length : -1),
+    });
+    this.headersSent = true;
+    this.#answer(response);
+    return Promise.resolve();
+  }
+
+  /**
+   * The headers for `new Response`: a plain object when the names are
+   * unique (the runtime's fast path), else the pairs. A `Content-Length`
+   * equal to a byte body's length is left to the runtime, which sets it
+   * itself (and builds a response with only `Content-Type` much faster).
+   */
+  #headersInit(bodyLength: number): HeadersInit {
+    const pairs = this.headers!.items();
+    const init: Record<string, string> = Object.create(null);
+    const length = String(bodyLength);
+    for (let i = 0; i < pairs.length; i++) {
+      const [name, value] = pairs[i];
+      if (
+        value === length && name.length === 14 &&
+        name.toLowerCase() === "content-length"
+      ) {
+        continue;
+      }
+      if (name in init) return pairs;
+      init[name] = value;
+    }
+    return init;
+  }
+
+  #makeStream(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: (controller) => {
+        const pending = this.#pending;
+        if (pending !== undefined) {
+          this.#pending = undefined;
+          controller.enqueue(pending.data);
+          pending.resolve();
+          return;
+        }
+        return new Promise<void>((resolve) => this.#pull = resolve);
+      },
+      cancel: (reason) => this.#hangUp(reason),
+    }, { highWaterMark: 0 });
+  }
+
+  /**
+   * Cancels the response, as a forced shutdown does: `wsgiref.signal`
+   * aborts, the body stream errors (the client sees it cut off), and the
+   * app's next write rejects with `ClientDisconnectedError`, so its body is
+   * closed.
+   *
+   * @param reason Why.
+   */
+  abort(
+    reason: unknown = new ClientDisconnectedError(
+      "the server is shutting down",
+    ),
+  ): void {
+    if (this.#gone) return;
+    const controller = this.#controller;
+    this.#hangUp(reason);
+    try {
+      controller?.error(reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  #hangUp(reason: unknown): void {
+    this.#gone = true;
+    this.#controller = undefined;
+    const error = new ClientDisconnectedError(undefined, { cause: reason });
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(error);
+    this.#pull?.();
+    this.#pull = undefined;
+    this.#signal?.abort(error);
+  }
+
+  /**
+   * Hands `data` to the response stream; resolves when the stream pulled
+   * it (at once, if a pull is waiting).
+   *
+   * @param data The bytes.
+   * @returns Resolves once the client side took the bytes.
+   */
+  override _write(data: Uint8Array): Promise<void> {
+    if (this.#gone) return Promise.reject(new ClientDisconnectedError());
+    if (this.#whole !== undefined || data.length === 0) {
+      return Promise.resolve();
+    }
+    const pull = this.#pull;
+    if (pull !== undefined) {
+      this.#pull = undefined;
+      this.#controller!.enqueue(data);
+      pull();
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending = { data, resolve, reject };
+    });
+  }
+
+  /** Nothing to flush: `_write` resolves when the stream pulled. */
+  override _flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Sends the headers if unsent, then ends the body stream. */
+  override async finishContent(): Promise<void> {
+    this.#ending = true;
+    if (this.#whole !== undefined && this.headers !== undefined) {
+      this.cleanupHeaders();
+    }
+    await super.finishContent();
+    const controller = this.#controller;
+    if (controller !== undefined && !this.#gone) {
+      this.#controller = undefined;
+      controller.close();
+    }
+  }
+
+  /**
+   * Logs `error`; answers `413` for a request body over
+   * `maxRequestBodySize`, else the error page, if the headers are unsent;
+   * else aborts the response body, so the client sees it was cut off.
+   *
+   * @param error The error that ended the response.
+   */
+  override async handleError(error: unknown): Promise<void> {
+    if (!this.headersSent) {
+      if (error instanceof RequestBodyTooLargeError) {
+        this.logException(error);
+        const status = this.errorStatus;
+        const body = this.errorBody;
+        this.errorStatus = "413 Content Too Large";
+        this.errorBody = TOO_LARGE_BODY;
+        try {
+          this.#whole = undefined;
+          this.result = this.errorOutput(
+            this.environ!,
+            this.startResponse.bind(this),
+          );
+        } finally {
+          this.errorStatus = status;
+          this.errorBody = body;
+        }
+        return await this.finishResponse();
+      }
+      this.#whole = undefined;
+      this.#ending = false;
+      return await super.handleError(error);
+    }
+    this.logException(error);
+    this.#abortBody(error);
+  }
+
+  #abortBody(error: unknown): void {
+    const controller = this.#controller;
+    this.#controller = undefined;
+    if (controller !== undefined && !this.#gone) {
+      controller.error(
+        error instanceof Error ? error : new AssertionError(String(error)),
+      );
+    }
+  }
+}
+
+/**
+ * Wraps a WSGI app as a fetch handler: `(request, info?) => Promise<Response>`,
+ * for `Deno.serve`, `deno serve` (`export default { fetch }`), Bun, Workers
+ * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`) fills
+ * `REMOTE_ADDR` and `REMOTE_PORT`.
+ *
+ * @param app The WSGI application.
+ * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+ * @returns The fetch handler.
+ * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const fetch = toFetchHandler((environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode(`Hello ${environ.REQUEST_METHOD}`)];
+ * });
+ * const response = await fetch(new Request("http://localhost/"));
+ * assert.equal(await response.text(), "Hello GET");
+ * // Deno.serve(fetch) serves it.
+ * ```
+ */
+export function toFetchHandler(
+  app: WSGIApplication,
+  options: FetchHandlerOptions = {},
+): (request: Request, info?: { remoteAddr?: unknown }) => Promise<Response> {
+  checkMaxSize(options.maxRequestBodySize);
+  return (request, info) =>
+    new FetchHandler(request, options, info).respond(app);
+}
+
+/**
+ * Runs a fetch-style handler as a WSGI app (under `CGIHandler`, say): the
+ * environ becomes a `Request`, the `Response` becomes the status, headers
+ * (hop-by-hop ones dropped) and a streamed body.
+ *
+ * @param fetch The fetch handler.
+ * @returns The WSGI application.
+ *
+ * @example Usage
+ * ```ts
+ * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = fromFetchHandler((request) =>
+ *   new Response(`you asked for ${new URL(request.url).pathname}`)
+ * );
+ * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
+ * assert.equal(await response.text(), "you asked for /x");
+ * ```
+ */
+export function fromFetchHandler(
+  fetch: (request: Request) => Response | Promise<Response>,
+): WSGIApplication {
+  return async (environ, startResponse) => {
+    const response = await fetch(requestFromEnviron(environ));
+    const headers: Array<[string, string]> = [];
+    for (const [name, value] of response.headers) {
+      if (name === "set-cookie" || isHopByHop(name)) continue;
+      headers.push([name, value]);
+    }
+    for (const cookie of response.headers.getSetCookie()) {
+      headers.push(["set-cookie", cookie]);
+    }
+    const reason = response.statusText || REASONS[response.status] ||
+      "Unknown";
+    startResponse(`${response.status} ${reason}`, headers);
+    const body = response.body;
+    if (body === null) return [];
+    return body;
+  };
+}
+
+function requestFromEnviron(environ: WSGIEnvironment): Request {
+  const headers = new Headers();
+  for (const key in environ) {
+    if (key.startsWith("HTTP_")) {
+      const value = environ[key as `HTTP_${string}`];
+      if (typeof value === "string") {
+        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
+      }
+    }
+  }
+  if (environ.CONTENT_TYPE) headers.set("content-type", environ.CONTENT_TYPE);
+  if (environ.CONTENT_LENGTH) {
+    headers.set("content-length", environ.CONTENT_LENGTH);
+  }
+  const method = environ.REQUEST_METHOD;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const input = environ["wsgi.input"];
+  const body = hasBody
+    ? new ReadableStream<Uint8Array>({
+      async pull(controller): Promise<void> {
+        const chunk = await input.read(65536);
+        if (chunk.length === 0) controller.close();
+        else controller.enqueue(chunk);
+      },
+    })
+    : null;
+  return new Request(requestUri(environ), {
+    method,
+    headers,
+    body,
+    // @ts-ignore: `duplex` is required by fetch for a streamed body.
+    duplex: "half",
+    signal: environ["wsgiref.signal"],
+  });
+}

@@ -1,0 +1,227 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The runtime edge for process I/O: the standard streams and the environment,
+ * on Deno or on Node. Only this module (and the server's own runtime module)
+ * touches `Deno.*` or `process`.
+ *
+ * @module
+ */
+
+interface DenoLike {
+  stdin: { readable: ReadableStream<Uint8Array> };
+  stdout: {
+    writable: WritableStream<Uint8Array>;
+    writeSync(p: Uint8Array): number;
+  };
+  stderr: {
+    writable: WritableStream<Uint8Array>;
+    writeSync(p: Uint8Array): number;
+  };
+  env: { toObject(): Record<string, string> };
+  readFileSync?(path: string): Uint8Array;
+  permissions: {
+    querySync(descriptor: { name: "read"; path: string }): { state: string };
+  };
+  build: { os: string };
+  exit(code: number): never;
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  version: { deno: string };
+  errors: { NotCapable?: new () => Error; PermissionDenied: new () => Error };
+}
+
+interface NodeStreamLike {
+  write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+}
+
+interface ProcessLike {
+  stdin: AsyncIterable<Uint8Array>;
+  stdout: NodeStreamLike;
+  stderr: NodeStreamLike;
+  env: Record<string, string | undefined>;
+  versions: { node: string };
+  platform: string;
+  exit(code: number): never;
+  on(event: string, handler: () => void): void;
+  off(event: string, handler: () => void): void;
+}
+
+const deno = (globalThis as { Deno?: DenoLike }).Deno;
+const process = deno
+  ? undefined
+  : (globalThis as { process?: ProcessLike }).process;
+
+/** The runtime's name and version, as `Deno/2.9.5` or `Node/20.20.2`. */
+export function runtimeVersion(): string {
+  if (deno) return `Deno/${deno.version.deno}`;
+  if (process) return `Node/${process.versions.node}`;
+  return "unknown";
+}
+
+/** The process's standard input as a web stream. */
+export function stdinStream(): ReadableStream<Uint8Array> {
+  if (deno) return deno.stdin.readable;
+  if (process) return ReadableStream.from(process.stdin);
+  throw new Error("this runtime has no standard input: expected Deno or Node");
+}
+
+function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
+  return new WritableStream({
+    write(chunk): Promise<void> {
+      return new Promise((resolve, reject) => {
+        stream.write(chunk, (error) => error ? reject(error) : resolve());
+      });
+    },
+  });
+}
+
+/** The process's standard output as a web stream. */
+export function stdoutStream(): WritableStream<Uint8Array> {
+  if (deno) return deno.stdout.writable;
+  if (process) return nodeWritable(process.stdout);
+  throw new Error("this runtime has no standard output: expected Deno or Node");
+}
+
+/** The process's standard error as a web stream. */
+export function stderrStream(): WritableStream<Uint8Array> {
+  if (deno) return deno.stderr.writable;
+  if (process) return nodeWritable(process.stderr);
+  throw new Error("this runtime has no standard error: expected Deno or Node");
+}
+
+const encoder = new TextEncoder();
+const PROC_ENVIRON = "/proc/self/environ";
+
+function writeAllSync(
+  stream: { writeSync(p: Uint8Array): number },
+  text: string,
+): void {
+  const bytes = encoder.encode(text);
+  let written = 0;
+  while (written < bytes.length) {
+    written += stream.writeSync(bytes.subarray(written));
+  }
+}
+
+/** Writes `text` to the process's standard error at once (for logs). */
+export function writeStderr(text: string): void {
+  if (deno) writeAllSync(deno.stderr, text);
+  else if (process) process.stderr.write(encoder.encode(text), () => {});
+  else console.error(text.replace(/\n$/, ""));
+}
+
+/** Writes `text` to the process's standard output at once. */
+export function writeStdout(text: string): void {
+  if (deno) writeAllSync(deno.stdout, text);
+  else if (process) process.stdout.write(encoder.encode(text), () => {});
+  else console.log(text.replace(/\n$/, ""));
+}
+
+/**
+ * Ends the process.
+ *
+ * @param code The exit code.
+ */
+export function exit(code: number): never {
+  if (deno) return deno.exit(code);
+  if (process) return process.exit(code);
+  throw new Error(`exit(${code}): this runtime cannot end the process`);
+}
+
+const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM"];
+
+/**
+ * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM.
+ *
+ * @param handler What to do.
+ * @returns A function that removes the listeners.
+ */
+export function onShutdownSignal(handler: () => void): () => void {
+  const listen = deno
+    ? (s: string) => deno.addSignalListener(s, handler)
+    : (s: string) => process?.on(s, handler);
+  const unlisten = deno
+    ? (s: string) => deno.removeSignalListener(s, handler)
+    : (s: string) => process?.off(s, handler);
+  for (const signal of SHUTDOWN_SIGNALS) {
+    // SIGTERM cannot be listened for on Windows.
+    try {
+      listen(signal);
+    } catch {
+      // not supported here
+    }
+  }
+  return () => {
+    for (const signal of SHUTDOWN_SIGNALS) {
+      try {
+        unlisten(signal);
+      } catch {
+        // not supported here
+      }
+    }
+  };
+}
+
+/**
+ * The process environment, as the runtime decodes it.
+ *
+ * @throws {Error} On Deno without `--allow-env`, saying so.
+ */
+export function processEnv(): Record<string, string> {
+  if (deno) {
+    try {
+      return deno.env.toObject();
+    } catch (error) {
+      throw new Error(
+        "reading the environment needs permission: run Deno with --allow-env",
+        { cause: error },
+      );
+    }
+  }
+  if (process) {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (value !== undefined) env[key] = value;
+    }
+    return env;
+  }
+  return {};
+}
+
+/**
+ * The exact bytes of each environment variable, from `/proc/self/environ` on
+ * Linux, or `undefined` where that cannot be read (another OS, or Deno
+ * without `--allow-all`).
+ */
+export function rawProcessEnv(): Map<string, Uint8Array> | undefined {
+  let bytes: Uint8Array | undefined;
+  try {
+    // Deno reads it only with --allow-all. Ask first (querySync never
+    // prompts), so that a terminal run with --allow-env alone is not
+    // stopped by a permission prompt.
+    if (
+      deno?.readFileSync && deno.build.os === "linux" &&
+      deno.permissions.querySync({ name: "read", path: PROC_ENVIRON })
+          .state === "granted"
+    ) {
+      bytes = deno.readFileSync(PROC_ENVIRON);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!bytes) return undefined;
+  const env = new Map<string, Uint8Array>();
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0, start);
+    if (end < 0) end = bytes.length;
+    const eq = bytes.indexOf(0x3d, start);
+    if (eq > start && eq < end) {
+      let key = "";
+      for (let i = start; i < eq; i++) key += String.fromCharCode(bytes[i]);
+      env.set(key, bytes.subarray(eq + 1, end));
+    }
+    start = end + 1;
+  }
+  return env;
+}
