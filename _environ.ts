@@ -77,6 +77,13 @@ export function unquoteLatin1(path: string): string {
 }
 
 /**
+ * What in a URL needs the WHATWG parse: `Deno.serve` gives the raw request
+ * target (`/a/../b`, `/a/%2e%2e/b`, `/a\\b`, and raw UTF-8 bytes decoded as
+ * UTF-8, not percent-encoded), where `new Request` gives a normalised URL.
+ */
+const NEEDS_PARSE = /[^\x21-\x7E]|\\|\/\.|%2e/i;
+
+/**
  * Adds the CGI variables of `request` to `environ` (which may hold server
  * defaults; the request's values win).
  *
@@ -89,7 +96,14 @@ export function addRequestVars(
   request: Request,
   info: ConnectionInfo,
 ): void {
-  const url = request.url;
+  let url = request.url;
+  if (NEEDS_PARSE.test(url)) {
+    try {
+      url = new URL(url).href;
+    } catch {
+      // Not a URL the parser accepts: use it as it is.
+    }
+  }
   const schemeEnd = url.indexOf("://");
   const hostStart = schemeEnd + 3;
   let pathStart = url.indexOf("/", hostStart);
@@ -139,9 +153,11 @@ export function addRequestVars(
   // forEach is several times faster than the headers' iterator on Deno.
   request.headers.forEach(addHeader, environ);
   if (!seenLength) {
-    // A body of unknown length (chunked on the wire, or a stream given to
-    // `new Request`) has no CONTENT_LENGTH: absent, not "".
-    if (!seenChunked && request.body === null) environ.CONTENT_LENGTH = "";
+    // A chunked body has no CONTENT_LENGTH: absent, not "". Otherwise ""
+    // as Python (a bodyless POST or DELETE included; a stream given to
+    // `new Request` without a length is read to its end all the same, as
+    // wsgi.input_terminated says).
+    if (!seenChunked) environ.CONTENT_LENGTH = "";
     else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
   }
 }

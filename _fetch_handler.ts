@@ -200,6 +200,9 @@ export class FetchHandler extends BaseHandler {
   ) {
     super();
     this.request = request;
+    if (options.multiprocess !== undefined) {
+      this.wsgiMultiprocess = options.multiprocess;
+    }
     this.#maxSize = checkMaxSize(options.maxRequestBodySize);
     this.#errors = options.errors ?? STDERR;
     this.#baseEnviron = options.baseEnviron;
@@ -450,10 +453,15 @@ export class FetchHandler extends BaseHandler {
     } else {
       body = this.#makeStream();
     }
-    const response = new Response(body as BodyInit | null, {
-      status: code,
-      headers: this.#headersInit(body instanceof Uint8Array ? body.length : -1),
-    });
+    const response = new Response(
+      body as ConstructorParameters<typeof Response>[0],
+      {
+        status: code,
+        headers: this.#headersInit(
+          body instanceof Uint8Array ? body.length : -1,
+        ),
+      },
+    );
     this.headersSent = true;
     this.#answer(response);
     return Promise.resolve();
@@ -465,7 +473,9 @@ export class FetchHandler extends BaseHandler {
    * equal to a byte body's length is left to the runtime, which sets it
    * itself (and builds a response with only `Content-Type` much faster).
    */
-  #headersInit(bodyLength: number): HeadersInit {
+  #headersInit(
+    bodyLength: number,
+  ): ConstructorParameters<typeof Headers>[0] {
     const pairs = this.headers!.items();
     const init: Record<string, string> = Object.create(null);
     const length = String(bodyLength);

@@ -30,3 +30,4 @@ export * from "./types.ts";
 export * from "./util.ts";
 export * from "./headers.ts";
 export * from "./handlers.ts";
+export * from "./simple_server.ts";

@@ -160,6 +160,12 @@ export interface FetchHandlerOptions {
    * @default {Infinity}
    */
   maxRequestBodySize?: number;
+  /**
+   * `wsgi.multiprocess`: set it when several processes or isolates serve
+   * the app (`deno serve --parallel`).
+   * @default {false}
+   */
+  multiprocess?: boolean;
   /** The `wsgi.errors` stream. @default {a stream that writes to stderr} */
   errors?: ErrorStream;
   /** Extra environ keys for every request (server extensions, `SERVER_NAME`…). */

@@ -537,7 +537,9 @@ describe("ResponseHeaders: iteration and output", () => {
       ["Set-Cookie", "b=2"],
     ]);
     // lib.dom types HeadersInit as an array or a record; runtimes take any iterable.
-    const init = h as Iterable<[string, string]> as HeadersInit;
+    const init = h as Iterable<[string, string]> as ConstructorParameters<
+      typeof Headers
+    >[0];
     const headers = new Headers(init);
     assert.equal(headers.get("content-type"), "text/plain");
     assert.deepEqual(headers.getSetCookie(), ["a=1", "b=2"]);

@@ -1,0 +1,231 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The command line of `simple_server.ts`: serve the demo app, or an app
+ * module's export, until Ctrl-C or SIGTERM.
+ *
+ * ```sh
+ * deno run -A simple_server.ts [--host H] [--port P] [app.ts[:export]]
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
+import {
+  exit,
+  onShutdownSignal,
+  writeStderr,
+  writeStdout,
+} from "./_runtime.ts";
+import type { demoApp, makeServer } from "./simple_server.ts";
+import type { WSGIApplication } from "./types.ts";
+
+/** What the CLI serves with: `simple_server`'s own functions. */
+export interface ServerModule {
+  /** The default app. */
+  demoApp: typeof demoApp;
+  /** Makes the server. */
+  makeServer: typeof makeServer;
+}
+
+/** The usage text. */
+export const USAGE =
+  `Usage: simple_server.ts [--host HOST] [--port PORT] [MODULE[:EXPORT]]
+
+Serves a WSGI app over HTTP: the demo app, or the export EXPORT (default:
+"default") of the module MODULE, a path or URL.
+
+Options:
+  --host HOST   the address to bind (default: 127.0.0.1)
+  --port PORT   the port, 0 for any free one (default: 8000)
+  -h, --help    print this help
+
+Ctrl-C or SIGTERM stops the server gracefully.
+`;
+
+/** A command-line mistake: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message What was wrong.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** What the command line asks for. */
+export interface CliOptions {
+  /** The address to bind. */
+  host: string;
+  /** The port. */
+  port: number;
+  /** The app module, if any. */
+  module?: string;
+  /** The export to serve. */
+  exportName: string;
+  /** Print the usage. */
+  help: boolean;
+}
+
+/**
+ * Parses the command line.
+ *
+ * @param args The arguments, without the program.
+ * @returns What they ask for.
+ * @throws {UsageError} For an unknown flag, a bad port, or extra arguments.
+ */
+export function parseCommandLine(args: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const host = values.host ?? "127.0.0.1";
+  const portText = values.port ?? "8000";
+  const port = Number(portText);
+  if (!/^[0-9]+$/.test(portText) || port > 65535) {
+    throw new UsageError(
+      `--port must be an integer from 0 to 65535, got ${
+        JSON.stringify(portText)
+      }`,
+    );
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `expected at most one app module, got ${positionals.length}: ${
+        positionals.join(" ")
+      }`,
+    );
+  }
+  let module: string | undefined;
+  let exportName = "default";
+  if (positionals.length === 1) {
+    const spec = positionals[0];
+    const match = /^(.+?):([A-Za-z_$][\w$]*)$/.exec(spec);
+    // "C:x" is a Windows drive, not an export.
+    if (match && !/^[A-Za-z]$/.test(match[1])) {
+      module = match[1];
+      exportName = match[2];
+    } else {
+      module = spec;
+    }
+  }
+  return { host, port, module, exportName, help: values.help ?? false };
+}
+
+/**
+ * Imports the app: `exportName` of `module` (a path, relative to the
+ * working directory, or a URL).
+ *
+ * @param module The module.
+ * @param exportName The export.
+ * @returns The app.
+ * @throws {UsageError} If the module cannot be loaded or has no such function.
+ */
+export async function loadApp(
+  module: string,
+  exportName: string,
+): Promise<WSGIApplication> {
+  const url =
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(module) || module.startsWith("file:")
+      ? module
+      : pathToFileURL(module).href;
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await import(url);
+  } catch (error) {
+    throw new UsageError(
+      `cannot load the app module ${module}: ${(error as Error).message}`,
+    );
+  }
+  const app = namespace[exportName];
+  if (typeof app !== "function") {
+    const names = Object.keys(namespace).filter((name) =>
+      typeof namespace[name] === "function"
+    );
+    throw new UsageError(
+      `${module} has no export ${
+        JSON.stringify(exportName)
+      } that is a WSGI app (a function)` +
+        (names.length > 0 ? `; its functions: ${names.join(", ")}` : ""),
+    );
+  }
+  return app as WSGIApplication;
+}
+
+/**
+ * Runs the command line: serves until Ctrl-C or SIGTERM, then exits 0; a
+ * usage mistake exits 2.
+ *
+ * @param server `simple_server`'s `demoApp` and `makeServer`.
+ * @param args The arguments, without the program.
+ */
+export async function main(
+  server: ServerModule,
+  args: string[] = programArgs(),
+): Promise<void> {
+  const { demoApp, makeServer } = server;
+  let options: CliOptions;
+  let app: WSGIApplication = demoApp;
+  try {
+    options = parseCommandLine(args);
+    if (options.help) {
+      writeStdout(USAGE);
+      return;
+    }
+    if (options.module !== undefined) {
+      app = await loadApp(options.module, options.exportName);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      writeStderr(`simple_server: ${error.message}\n\n${USAGE}`);
+      exit(2);
+    }
+    throw error;
+  }
+  let httpd;
+  try {
+    httpd = makeServer(options.host, options.port, app);
+  } catch (error) {
+    writeStderr(
+      `simple_server: cannot listen on ${options.host} port ${options.port}: ${
+        (error as Error).message
+      }\n`,
+    );
+    exit(1);
+  }
+  await httpd.ready();
+  writeStdout(`Serving HTTP on ${options.host} port ${httpd.serverPort} ...\n`);
+  const stop = onShutdownSignal(() => {
+    writeStderr("Shutting down ...\n");
+    void httpd.shutdown();
+  });
+  try {
+    await httpd.serveForever();
+  } finally {
+    stop();
+  }
+  exit(0);
+}
+
+function programArgs(): string[] {
+  const g = globalThis as {
+    Deno?: { args: string[] };
+    process?: { argv: string[] };
+  };
+  return g.Deno?.args ?? g.process?.argv.slice(2) ?? [];
+}

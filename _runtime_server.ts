@@ -1,0 +1,133 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The runtime edge of the server: listens for HTTP on `Deno.serve`, or on
+ * `node:http` elsewhere (`_runtime_server_node.ts`, imported only when not
+ * on Deno, so Deno never loads `node:http`), and answers each request with
+ * a fetch handler. Nothing else in the server touches `Deno.*` or `node:*`.
+ *
+ * @module
+ */
+
+/** An address a server listens on, or a client connects from. */
+export interface NetAddr {
+  /** The host name or IP address. */
+  hostname: string;
+  /** The port. */
+  port: number;
+}
+
+/** What the runtime passes a fetch handler besides the request. */
+export interface ServeInfo {
+  /** The client's address. */
+  remoteAddr: NetAddr;
+}
+
+/** How to listen. */
+export interface ListenOptions {
+  /** The address to bind. */
+  hostname: string;
+  /** The port; 0 picks a free one. */
+  port: number;
+  /** PEM certificate chain, for TLS. */
+  cert?: string;
+  /** PEM private key, for TLS. */
+  key?: string;
+}
+
+/** A listening server. */
+export interface RuntimeServer {
+  /** The bound address, once known (at once on Deno). */
+  readonly addr: NetAddr | undefined;
+  /** Settles with the bound address once listening. */
+  readonly ready: Promise<NetAddr>;
+  /** Stops accepting, waits for responses in flight, then closes. */
+  shutdown(): Promise<void>;
+}
+
+/** A fetch-style request handler. */
+export type ServeHandler = (
+  request: Request,
+  info: ServeInfo,
+) => Response | Promise<Response>;
+
+interface DenoServe {
+  serve(
+    options: {
+      hostname: string;
+      port: number;
+      cert?: string;
+      key?: string;
+      onListen?(addr: NetAddr): void;
+      onError?(error: unknown): Response;
+    },
+    handler: (
+      request: Request,
+      info: ServeInfo,
+    ) => Response | Promise<Response>,
+  ): { addr: NetAddr; shutdown(): Promise<void> };
+}
+
+const deno = (globalThis as { Deno?: DenoServe }).Deno;
+
+const INTERNAL_ERROR = "Internal Server Error";
+
+/**
+ * Listens on `options` and answers requests with `handler`. On Deno the
+ * port is bound before this returns; elsewhere `addr` is known once `ready`
+ * settles, and `ready` rejects if the server cannot listen (or the runtime
+ * has no `node:http`).
+ *
+ * @param options Where to listen, and TLS.
+ * @param handler The fetch handler.
+ * @returns The server, listening (or about to).
+ */
+export function listen(
+  options: ListenOptions,
+  handler: ServeHandler,
+): RuntimeServer {
+  if (!deno) return listenElsewhere(options, handler);
+  const tls = options.cert !== undefined
+    ? { cert: options.cert, key: options.key }
+    : {};
+  const server = deno.serve({
+    hostname: options.hostname,
+    port: options.port,
+    ...tls,
+    onListen() {},
+    onError: () => new Response(INTERNAL_ERROR, { status: 500 }),
+  }, handler);
+  const addr = server.addr;
+  return {
+    addr,
+    ready: Promise.resolve(addr),
+    shutdown: () => server.shutdown(),
+  };
+}
+
+let nodeModule: Promise<typeof import("./_runtime_server_node.ts")> | undefined;
+
+/** `listen` on `node:http`, loaded on first use. */
+function listenElsewhere(
+  options: ListenOptions,
+  handler: ServeHandler,
+): RuntimeServer {
+  nodeModule ??= import("./_runtime_server_node.ts");
+  const server = nodeModule.then((node) => node.listen(options, handler));
+  let addr: NetAddr | undefined;
+  const ready = server.then((s) => s.ready).then((bound) => addr = bound);
+  return {
+    get addr(): NetAddr | undefined {
+      return addr;
+    },
+    ready,
+    async shutdown(): Promise<void> {
+      let running: RuntimeServer;
+      try {
+        running = await server;
+      } catch {
+        return; // never listened
+      }
+      await running.shutdown();
+    },
+  };
+}

@@ -1,0 +1,703 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * A simple HTTP server for WSGI apps, as Python's `wsgiref.simple_server`,
+ * on `Deno.serve`: {@linkcode makeServer}, {@linkcode WSGIServer},
+ * {@linkcode WSGIRequestHandler} and {@linkcode demoApp}. Requests run
+ * concurrently, bodies stream both ways with backpressure, and
+ * `shutdown()` is graceful.
+ *
+ * Run it as a program to serve the demo app, or your own:
+ *
+ * ```sh
+ * deno run -A simple_server.ts [--host H] [--port P] [app.ts[:export]]
+ * ```
+ *
+ * Differences from Python, by design: `SERVER_NAME` is the host given to
+ * `makeServer` (no reverse DNS lookup); a web `Request` carries no HTTP
+ * version, so `SERVER_PROTOCOL` is `HTTP/1.1`; `PATH_INFO` comes from the
+ * WHATWG-normalised URL (`/a/%2e%2e/b` arrives as `/b`); request headers
+ * whose names hold `_` are dropped; the runtime sends the canonical reason
+ * phrase and adds `Date`.
+ *
+ * @example Usage
+ * ```ts
+ * import { demoApp, makeServer } from "@wsgi/wsgiref/simple_server";
+ * import assert from "node:assert/strict";
+ *
+ * await using httpd = makeServer("127.0.0.1", 0, demoApp, { quiet: true });
+ * httpd.serveForever(); // settles at shutdown, when `httpd` is disposed
+ * const response = await fetch(`http://127.0.0.1:${httpd.serverPort}/xyz?abc`);
+ * const text = await response.text();
+ * assert.ok(text.startsWith("Hello world!\n\n"));
+ * assert.ok(text.includes("PATH_INFO = '/xyz'\n"));
+ * ```
+ *
+ * @module
+ */
+
+import { addRequestVars } from "./_environ.ts";
+import { STDERR } from "./_error_stream.ts";
+import { FetchHandler } from "./_fetch_handler.ts";
+import { runtimeVersion } from "./_runtime.ts";
+import {
+  listen,
+  type NetAddr,
+  type RuntimeServer,
+  type ServeInfo,
+} from "./_runtime_server.ts";
+import type {
+  ErrorStream,
+  ResponseBody,
+  StartResponse,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
+
+export type { NetAddr } from "./_runtime_server.ts";
+
+/** The server's name and version, as Python's `server_version`. */
+export const SERVER_VERSION = "WSGIServer/0.2";
+/** The runtime's name and version, as Python's `sys_version`. */
+export const SYS_VERSION: string = runtimeVersion();
+/** `SERVER_SOFTWARE` and the `Server` header. */
+export const SOFTWARE_VERSION: string = `${SERVER_VERSION} ${SYS_VERSION}`;
+
+const MONTHS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "May",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Oct",
+  "Nov",
+  "Dec",
+];
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/** Local time as `23/Nov/2026 09:01:30`, as Python's `log_date_time_string`. */
+function logDateTimeString(): string {
+  const d = new Date();
+  return `${pad2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()} ${
+    pad2(d.getHours())
+  }:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** Escapes control characters and `\` as Python's `log_message` does. */
+// deno-lint-ignore no-control-regex
+const LOG_ESCAPED = /[\x00-\x1f\x7f-\x9f\\]/g;
+
+function escapeControl(text: string): string {
+  return text.replace(
+    LOG_ESCAPED,
+    (c) =>
+      c === "\\"
+        ? "\\\\"
+        : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Fills `%s` and `%d` of `format` with `args`, as Python's `%` operator. */
+function formatMessage(format: string, args: unknown[]): string {
+  let i = 0;
+  return format.replace(/%[sd%]/g, (spec) => {
+    if (spec === "%%") return "%";
+    const value = args[i++];
+    return spec === "%d" ? String(Math.trunc(Number(value))) : String(value);
+  });
+}
+
+/** Options of `makeServer` and `WSGIServer`. */
+export interface ServerOptions {
+  /** The server class. @default {WSGIServer} */
+  serverClass?: typeof WSGIServer;
+  /** The request handler class. @default {WSGIRequestHandler} */
+  handlerClass?: typeof WSGIRequestHandler;
+  /** Aborting it shuts the server down (`shutdown()`). */
+  signal?: AbortSignal;
+  /** Called once the server listens, with its address. */
+  onListen?(addr: NetAddr): void;
+  /** PEM certificate chain: serve HTTPS (`wsgi.url_scheme` `https`, `HTTPS=on`). */
+  cert?: string;
+  /** PEM private key, with `cert`. */
+  key?: string;
+  /** How long `shutdown()` lets running requests finish, in ms. @default {10000} */
+  gracePeriod?: number;
+  /** The largest request body accepted, in bytes (see `FetchHandler`). @default {Infinity} */
+  maxRequestBodySize?: number;
+  /** Log no request lines (the base `logMessage` writes nothing). @default {false} */
+  quiet?: boolean;
+}
+
+/** How long a forced close waits for the runtime after cancelling, in ms. */
+const FORCED_CLOSE_WAIT = 1000;
+
+interface Queued {
+  request: Request;
+  info: ServeInfo;
+  resolve(response: Promise<Response>): void;
+}
+
+/**
+ * An HTTP server for one WSGI app, on `Deno.serve`. It listens as soon as
+ * it is made; `serveForever()` serves requests concurrently until
+ * `shutdown()`, and `handleRequest()` serves exactly one. Requests that
+ * arrive while neither runs wait, like a listen backlog.
+ *
+ * @example Usage
+ * ```ts
+ * import { WSGIServer } from "@wsgi/wsgiref/simple_server";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = new WSGIServer(["127.0.0.1", 0], undefined, { quiet: true });
+ * server.setApp((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode("one")];
+ * });
+ * const served = server.handleRequest();
+ * const response = await fetch(`http://127.0.0.1:${server.serverPort}/`);
+ * assert.equal(await response.text(), "one");
+ * await served;
+ * ```
+ */
+export class WSGIServer {
+  /** The app, as Python's `application`. */
+  application: WSGIApplication | undefined = undefined;
+  /** `SERVER_NAME`: the host given (no reverse DNS lookup). */
+  serverName: string;
+  /** The bound port (valid after `ready()` on Node). */
+  serverPort: number;
+  /** The environ keys every request starts from. */
+  baseEnviron: Record<string, unknown> = {};
+  /** The request handler class. */
+  readonly handlerClass: typeof WSGIRequestHandler;
+  /** How long `shutdown()` lets running requests finish, in ms. */
+  readonly gracePeriod: number;
+  /** The largest request body accepted, in bytes. */
+  readonly maxRequestBodySize: number;
+  /** Whether request lines are logged. */
+  readonly quiet: boolean;
+  /** Whether the server speaks TLS. */
+  readonly secure: boolean;
+
+  #server: RuntimeServer;
+  #serving = false;
+  #backlog: Queued[] = [];
+  #wake?: () => void;
+  #active = new Set<WSGIRequestHandler>();
+  #stopped: Promise<void>;
+  #stop!: () => void;
+  #shutdown?: Promise<void>;
+
+  /**
+   * Listens on `serverAddress` at once.
+   *
+   * @param serverAddress `[host, port]`; port 0 picks a free port.
+   * @param handlerClass The request handler class.
+   * @param options TLS, `signal`, `onListen`, `gracePeriod`, …
+   * @throws {RangeError} For a bad port or `gracePeriod`.
+   */
+  constructor(
+    serverAddress: readonly [string, number],
+    handlerClass: typeof WSGIRequestHandler = WSGIRequestHandler,
+    options: ServerOptions = {},
+  ) {
+    const [host, port] = serverAddress;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new RangeError(
+        `port must be an integer from 0 to 65535, got ${port}`,
+      );
+    }
+    const grace = options.gracePeriod ?? 10_000;
+    if (typeof grace !== "number" || !(grace >= 0)) {
+      throw new RangeError(
+        `gracePeriod must be a non-negative number of ms, got ${String(grace)}`,
+      );
+    }
+    this.handlerClass = handlerClass;
+    this.gracePeriod = grace;
+    this.maxRequestBodySize = options.maxRequestBodySize ?? Infinity;
+    this.quiet = options.quiet ?? false;
+    this.secure = options.cert !== undefined;
+    this.serverName = host;
+    this.#stopped = new Promise((resolve) => this.#stop = resolve);
+    this.#server = listen({
+      hostname: host === "" ? "0.0.0.0" : host,
+      port,
+      cert: options.cert,
+      key: options.key,
+    }, this.#dispatch);
+    this.serverPort = this.#server.addr?.port ?? port;
+    this.setupEnviron();
+    const onListen = options.onListen;
+    this.#server.ready.then((addr) => {
+      this.serverPort = addr.port;
+      this.baseEnviron.SERVER_PORT = String(addr.port);
+      onListen?.(addr);
+    });
+    const signal = options.signal;
+    if (signal) {
+      if (signal.aborted) void this.shutdown();
+      else {signal.addEventListener("abort", () => void this.shutdown(), {
+          once: true,
+        });}
+    }
+  }
+
+  /** Settles once the port is known (already settled on Deno). */
+  async ready(): Promise<WSGIServer> {
+    await this.#server.ready;
+    return this;
+  }
+
+  /** Makes `baseEnviron`, as Python's `setup_environ`. */
+  setupEnviron(): void {
+    const env: Record<string, unknown> = this.baseEnviron = {};
+    env.SERVER_NAME = this.serverName;
+    env.GATEWAY_INTERFACE = "CGI/1.1";
+    env.SERVER_PORT = String(this.serverPort);
+    env.REMOTE_HOST = "";
+    env.CONTENT_LENGTH = "";
+    env.SCRIPT_NAME = "";
+  }
+
+  /** The app. */
+  getApp(): WSGIApplication | undefined {
+    return this.application;
+  }
+
+  /**
+   * Sets the app.
+   *
+   * @param application The WSGI application.
+   */
+  setApp(application: WSGIApplication): void {
+    this.application = application;
+  }
+
+  #dispatch = (request: Request, info: ServeInfo): Promise<Response> => {
+    if (this.#serving) return this.#process(request, info).handle();
+    return new Promise<Response>((resolve) => {
+      this.#backlog.push({ request, info, resolve });
+      this.#wake?.();
+    });
+  };
+
+  #process(request: Request, info: ServeInfo): WSGIRequestHandler {
+    const handler = new this.handlerClass(request, info?.remoteAddr, this);
+    this.#active.add(handler);
+    // `finished` exists once the caller ran `handle()`, just after this returns.
+    Promise.resolve().then(() => handler.finished).then(() =>
+      this.#active.delete(handler)
+    );
+    return handler;
+  }
+
+  /**
+   * Serves requests, concurrently, until `shutdown()`.
+   *
+   * @returns Settles once the server was shut down.
+   */
+  async serveForever(): Promise<void> {
+    if (this.#shutdown === undefined) {
+      this.#serving = true;
+      for (const queued of this.#backlog.splice(0)) {
+        queued.resolve(this.#process(queued.request, queued.info).handle());
+      }
+    }
+    await this.#stopped;
+  }
+
+  /**
+   * Serves exactly one request (waiting for one if none is queued), then
+   * returns once its response is complete.
+   *
+   * @returns Settles after the request, or at shutdown.
+   */
+  async handleRequest(): Promise<void> {
+    let queued = this.#backlog.shift();
+    while (queued === undefined) {
+      if (this.#shutdown !== undefined) return;
+      await Promise.race([
+        new Promise<void>((resolve) => this.#wake = resolve),
+        this.#stopped,
+      ]);
+      this.#wake = undefined;
+      queued = this.#backlog.shift();
+    }
+    const handler = this.#process(queued.request, queued.info);
+    queued.resolve(handler.handle());
+    await handler.finished;
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting, lets running requests finish for
+   * `gracePeriod`, then cancels what is left (and waits at most one more
+   * second for clients that stopped reading). Queued requests get `503`.
+   *
+   * @returns Settles once the server is closed.
+   */
+  shutdown(): Promise<void> {
+    return this.#shutdown ??= this.#shutDown(this.gracePeriod);
+  }
+
+  async #shutDown(grace: number): Promise<void> {
+    this.#serving = false;
+    for (const queued of this.#backlog.splice(0)) {
+      queued.resolve(Promise.resolve(
+        new Response("Service Unavailable", { status: 503 }),
+      ));
+    }
+    const closed = this.#server.shutdown();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), grace);
+    });
+    try {
+      const late = await Promise.race([closed.then(() => false), expired]);
+      if (late) {
+        for (const handler of this.#active) handler.abort();
+        // The runtime still waits for a client that stopped reading: give
+        // it a moment to notice the cancelled responses, then stop waiting.
+        let drainTimer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          closed,
+          new Promise<void>((resolve) => {
+            drainTimer = setTimeout(resolve, FORCED_CLOSE_WAIT);
+          }),
+        ]);
+        clearTimeout(drainTimer);
+      }
+    } finally {
+      clearTimeout(timer);
+      this.#stop();
+    }
+  }
+
+  /**
+   * Closes the server now: running requests are cancelled at once.
+   *
+   * @returns Settles once the server is closed.
+   */
+  serverClose(): Promise<void> {
+    return this.#shutdown ??= this.#shutDown(0);
+  }
+
+  /** `shutdown()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+}
+
+/** The handler behind each request: `FetchHandler` with logging. */
+class ServerHandler extends FetchHandler {
+  override serverSoftware: string | undefined = SOFTWARE_VERSION;
+  requestHandler: WSGIRequestHandler;
+  logged = false;
+
+  constructor(requestHandler: WSGIRequestHandler) {
+    const server = requestHandler.server;
+    super(
+      requestHandler.request,
+      {
+        errors: requestHandler.getStderr(),
+        maxRequestBodySize: server.maxRequestBodySize,
+      },
+      requestHandler.clientAddress
+        ? { remoteAddr: requestHandler.clientAddress }
+        : undefined,
+    );
+    this.requestHandler = requestHandler;
+  }
+
+  override addRequestVars(environ: Record<string, unknown>): void {
+    Object.assign(environ, this.requestHandler.getEnviron());
+  }
+
+  override async close(): Promise<void> {
+    try {
+      this.log();
+    } finally {
+      await super.close();
+    }
+  }
+
+  log(): void {
+    if (this.logged) return;
+    this.logged = true;
+    const code = this.status?.split(" ", 1)[0] ?? "-";
+    this.requestHandler.logRequest(code, this.bytesSent);
+  }
+}
+
+/**
+ * Handles one request for a `WSGIServer`: builds the environ
+ * (`getEnviron`), runs the app, and logs a Common Log Format line.
+ *
+ * @example Usage
+ * ```ts
+ * import { WSGIRequestHandler, makeServer } from "@wsgi/wsgiref/simple_server";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * class QuietHandler extends WSGIRequestHandler {
+ *   override logMessage(format: string, ...args: unknown[]): void {
+ *     lines.push(format);
+ *   }
+ * }
+ * await using httpd = makeServer("127.0.0.1", 0, (environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode(String(environ.HTTP_X_NAME))];
+ * }, { handlerClass: QuietHandler });
+ * httpd.serveForever();
+ * const response = await fetch(`http://127.0.0.1:${httpd.serverPort}/`, {
+ *   headers: { "X-Name": "ada", "X_Name": "spoof" },
+ * });
+ * assert.equal(await response.text(), "ada");
+ * ```
+ */
+export class WSGIRequestHandler {
+  /** The request. */
+  readonly request: Request;
+  /** The client's address, if known. */
+  readonly clientAddress: NetAddr | undefined;
+  /** The server. */
+  readonly server: WSGIServer;
+  /** `SERVER_SOFTWARE`. @default {"WSGIServer/0.2 Deno/<version>"} */
+  serverVersion: string = SOFTWARE_VERSION;
+
+  #handler?: ServerHandler;
+  #finished?: Promise<void>;
+
+  /**
+   * Makes the handler for one request.
+   *
+   * @param request The request.
+   * @param clientAddress The client's address.
+   * @param server The server.
+   */
+  constructor(
+    request: Request,
+    clientAddress: NetAddr | undefined,
+    server: WSGIServer,
+  ) {
+    this.request = request;
+    this.clientAddress = clientAddress;
+    this.server = server;
+  }
+
+  /**
+   * Runs the server's app for the request.
+   *
+   * @returns The response, as soon as its headers are known.
+   */
+  handle(): Promise<Response> {
+    const handler = this.#handler = new ServerHandler(this);
+    const app = this.server.getApp() ?? missingApp;
+    const response = handler.respond(app);
+    this.#finished = handler.finished.finally(() => handler.log());
+    return response;
+  }
+
+  /** Cancels the response (a forced shutdown): see `FetchHandler.abort`. */
+  abort(): void {
+    this.#handler?.abort();
+  }
+
+  /** Settles once the response is complete and logged. */
+  get finished(): Promise<void> {
+    return this.#finished ?? Promise.resolve();
+  }
+
+  /**
+   * The request's CGI variables, with Python's keys and defaults.
+   *
+   * @returns A new object (the `wsgi.*` keys are added by the handler).
+   */
+  getEnviron(): Record<string, unknown> {
+    const server = this.server;
+    const env: Record<string, unknown> = { ...server.baseEnviron };
+    addRequestVars(env, this.request, {
+      serverName: server.serverName,
+      serverPort: String(server.serverPort),
+      remoteAddr: this.clientAddress,
+    });
+    env.SERVER_SOFTWARE = this.serverVersion;
+    if (server.secure) env.HTTPS = "on";
+    return env;
+  }
+
+  /** `wsgi.errors`: the process's standard error. */
+  getStderr(): ErrorStream {
+    return STDERR;
+  }
+
+  /** The request line, as `GET /path?query HTTP/1.1`. */
+  get requestline(): string {
+    const url = this.request.url;
+    const start = url.indexOf("/", url.indexOf("://") + 3);
+    const target = start === -1 ? "/" : url.slice(start);
+    return `${this.request.method} ${target} HTTP/1.1`;
+  }
+
+  /**
+   * Logs the request: `"GET / HTTP/1.1" 200 11`.
+   *
+   * @param code The status code.
+   * @param size The body's size in bytes.
+   */
+  logRequest(code: string | number = "-", size: string | number = "-"): void {
+    this.logMessage('"%s" %s %s', this.requestline, code, size);
+  }
+
+  /**
+   * Writes one log line to stderr, as Python's `log_message`: the client's
+   * address, the local time, and the message with control characters
+   * escaped. Override it to silence or redirect the log.
+   *
+   * @param format A `%s` format.
+   * @param args The values.
+   */
+  logMessage(format: string, ...args: unknown[]): void {
+    if (this.server.quiet) return;
+    const message = escapeControl(formatMessage(format, args));
+    this.getStderr().write(
+      `${this.addressString()} - - [${logDateTimeString()}] ${message}\n`,
+    );
+  }
+
+  /** The client's address, for the log. */
+  addressString(): string {
+    return this.clientAddress?.hostname ?? "-";
+  }
+}
+
+function missingApp(
+  _environ: WSGIEnvironment,
+  _startResponse: StartResponse,
+): ResponseBody {
+  throw new Error("no application: call setApp(app) before serving");
+}
+
+/** Python's `repr()` of a value, for `demoApp`. */
+function pyRepr(value: unknown): string {
+  if (typeof value === "string") {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    let out = quote;
+    for (const c of value) {
+      const code = c.codePointAt(0)!;
+      if (c === "\\") out += "\\\\";
+      else if (c === quote) out += "\\" + c;
+      else if (c === "\n") out += "\\n";
+      else if (c === "\r") out += "\\r";
+      else if (c === "\t") out += "\\t";
+      else if (code < 0x20 || (code >= 0x7f && code < 0xa1) || code === 0xad) {
+        out += `\\x${code.toString(16).padStart(2, "0")}`;
+      } else out += c;
+    }
+    return out + quote;
+  }
+  if (typeof value === "boolean") return value ? "True" : "False";
+  if (value === undefined || value === null) return "None";
+  if (typeof value === "number" || typeof value === "bigint") {
+    return String(value);
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(pyRepr);
+    return Object.isFrozen(value)
+      ? `(${items.join(", ")}${items.length === 1 ? "," : ""})`
+      : `[${items.join(", ")}]`;
+  }
+  if (typeof value === "function") {
+    return `<function ${value.name || "<anonymous>"}>`;
+  }
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return `<${name || "object"} object>`;
+}
+
+const demoEncoder = new TextEncoder();
+
+/**
+ * The demo app: `Hello world!`, a blank line, then each environ key and the
+ * Python `repr` of its value, sorted, as Python's `demo_app`.
+ *
+ * @param environ The environ.
+ * @param startResponse `start_response`.
+ * @returns The page, UTF-8.
+ *
+ * @example Usage
+ * ```ts
+ * import { demoApp } from "@wsgi/wsgiref/simple_server";
+ * import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const response = await toFetchHandler(demoApp)(new Request("http://localhost/xyz?abc"));
+ * const text = await response.text();
+ * assert.ok(text.startsWith("Hello world!\n\n"));
+ * assert.ok(text.includes("QUERY_STRING = 'abc'\n"));
+ * ```
+ */
+export function demoApp(
+  environ: WSGIEnvironment,
+  startResponse: StartResponse,
+): ResponseBody {
+  let text = "Hello world!\n\n";
+  const keys = Object.keys(environ).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  for (const key of keys) text += `${key} = ${pyRepr(environ[key])}\n`;
+  startResponse("200 OK", [["Content-Type", "text/plain; charset=utf-8"]]);
+  return [demoEncoder.encode(text)];
+}
+
+/**
+ * Makes a `WSGIServer` for `app`, listening on `host` and `port` at once,
+ * as Python's `make_server`.
+ *
+ * @param host The address to bind (`""`: every interface).
+ * @param port The port; 0 picks a free one (see `serverPort`).
+ * @param app The WSGI application.
+ * @param options `serverClass`, `handlerClass`, `signal`, `onListen`, TLS, `gracePeriod`.
+ * @returns The server, listening.
+ *
+ * @example Usage
+ * ```ts
+ * import { makeServer } from "@wsgi/wsgiref/simple_server";
+ * import assert from "node:assert/strict";
+ *
+ * const controller = new AbortController();
+ * const httpd = makeServer("127.0.0.1", 0, (_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode("hi")];
+ * }, { signal: controller.signal, quiet: true });
+ * const serving = httpd.serveForever();
+ * const response = await fetch(`http://127.0.0.1:${httpd.serverPort}/`);
+ * assert.equal(await response.text(), "hi");
+ * controller.abort();
+ * await serving;
+ * ```
+ */
+export function makeServer(
+  host: string,
+  port: number,
+  app: WSGIApplication,
+  options: ServerOptions = {},
+): WSGIServer {
+  const ServerClass = options.serverClass ?? WSGIServer;
+  const server = new ServerClass(
+    [host, port],
+    options.handlerClass ?? WSGIRequestHandler,
+    options,
+  );
+  server.setApp(app);
+  return server;
+}
+
+if (import.meta.main) {
+  const { main } = await import("./_cli.ts");
+  await main({ demoApp, makeServer });
+}
