@@ -7,6 +7,7 @@
  * @module
  */
 
+import { formatDateTime } from "./_dates.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
 import { ResponseHeaders } from "./headers.ts";
 import type {
@@ -23,55 +24,7 @@ import type {
 } from "./types.ts";
 import { FileWrapper, guessScheme, isHopByHop } from "./util.ts";
 
-const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-];
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
-/**
- * Formats a time as an RFC 9110 IMF-fixdate, as Python's `format_date_time`.
- *
- * @param timestamp Seconds since the epoch (fractions are dropped).
- * @returns The date, as `Thu, 01 Jan 1970 00:00:00 GMT`.
- * @throws {RangeError} If `timestamp` is not a finite number.
- *
- * @example Usage
- * ```ts
- * import { formatDateTime } from "@wsgi/wsgiref/handlers";
- * import assert from "node:assert/strict";
- *
- * assert.equal(formatDateTime(0), "Thu, 01 Jan 1970 00:00:00 GMT");
- * assert.equal(formatDateTime(951782400), "Tue, 29 Feb 2000 00:00:00 GMT");
- * ```
- */
-export function formatDateTime(timestamp: number): string {
-  if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
-    throw new RangeError(
-      `timestamp must be a finite number of seconds, got ${String(timestamp)}`,
-    );
-  }
-  const d = new Date(Math.floor(timestamp) * 1000);
-  return `${WEEKDAYS[d.getUTCDay()]}, ${pad2(d.getUTCDate())} ${
-    MONTHS[d.getUTCMonth()]
-  } ${String(d.getUTCFullYear()).padStart(4, "0")} ${pad2(d.getUTCHours())}:${
-    pad2(d.getUTCMinutes())
-  }:${pad2(d.getUTCSeconds())} GMT`;
-}
+export { formatDateTime };
 
 // ---------------------------------------------------------------------------
 // Shared constants: never copied per request.

@@ -35,6 +35,7 @@
  * @module
  */
 
+import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
 import { FetchHandler } from "./_fetch_handler.ts";
@@ -61,33 +62,6 @@ export const SERVER_VERSION = "WSGIServer/0.2";
 export const SYS_VERSION: string = runtimeVersion();
 /** `SERVER_SOFTWARE` and the `Server` header. */
 export const SOFTWARE_VERSION: string = `${SERVER_VERSION} ${SYS_VERSION}`;
-
-const MONTHS = [
-  "Jan",
-  "Feb",
-  "Mar",
-  "Apr",
-  "May",
-  "Jun",
-  "Jul",
-  "Aug",
-  "Sep",
-  "Oct",
-  "Nov",
-  "Dec",
-];
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
-/** Local time as `23/Nov/2026 09:01:30`, as Python's `log_date_time_string`. */
-function logDateTimeString(): string {
-  const d = new Date();
-  return `${pad2(d.getDate())}/${MONTHS[d.getMonth()]}/${d.getFullYear()} ${
-    pad2(d.getHours())
-  }:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-}
 
 /** Escapes control characters and `\` as Python's `log_message` does. */
 // deno-lint-ignore no-control-regex
