@@ -708,6 +708,11 @@ export function fromFetchHandler(
     startResponse(`${response.status} ${reason}`, headers);
     const body = response.body;
     if (body === null) return [];
+    if (environ.REQUEST_METHOD === "HEAD") {
+      // A HEAD response has no body, whatever the fetch handler made.
+      await body.cancel();
+      return [];
+    }
     return body;
   };
 }

@@ -7,7 +7,10 @@
  *   `FileWrapper`, `isHopByHop`.
  * - `headers`: `ResponseHeaders`, a list of response headers.
  * - `handlers`: `BaseHandler` (the engine), `SimpleHandler`, the CGI
- *   handlers, `readEnviron`.
+ *   handlers, `readEnviron`, and the fetch gateway (`toFetchHandler`).
+ * - `simple_server`: `makeServer`, `WSGIServer`, `WSGIRequestHandler`,
+ *   `demoApp`, on `Deno.serve` (or `node:http`).
+ * - `validate`: `validator`, which checks both sides of the protocol.
  * - `types`: the protocol's types.
  *
  * @example Usage
@@ -31,3 +34,4 @@ export * from "./util.ts";
 export * from "./headers.ts";
 export * from "./handlers.ts";
 export * from "./simple_server.ts";
+export * from "./validate.ts";

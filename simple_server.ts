@@ -599,7 +599,8 @@ const demoEncoder = new TextEncoder();
 
 /**
  * The demo app: `Hello world!`, a blank line, then each environ key and the
- * Python `repr` of its value, sorted, as Python's `demo_app`.
+ * Python `repr` of its value, sorted, as Python's `demo_app` (to `HEAD`, the
+ * same headers and no body).
  *
  * @param environ The environ.
  * @param startResponse `start_response`.
@@ -624,8 +625,17 @@ export function demoApp(
   let text = "Hello world!\n\n";
   const keys = Object.keys(environ).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
   for (const key of keys) text += `${key} = ${pyRepr(environ[key])}\n`;
+  const body = demoEncoder.encode(text);
+  if (environ.REQUEST_METHOD === "HEAD") {
+    // The length a GET would have, and no body.
+    startResponse("200 OK", [
+      ["Content-Type", "text/plain; charset=utf-8"],
+      ["Content-Length", String(body.length)],
+    ]);
+    return [];
+  }
   startResponse("200 OK", [["Content-Type", "text/plain; charset=utf-8"]]);
-  return [demoEncoder.encode(text)];
+  return [body];
 }
 
 /**

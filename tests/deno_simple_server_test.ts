@@ -11,6 +11,7 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { validator } from "../validate.ts";
 import {
   demoApp,
   makeServer,
@@ -986,6 +987,18 @@ describe("demoApp", () => {
       line("wsgi.file_wrapper") ?? "",
       /^wsgi\.file_wrapper = <function /,
     );
+  });
+
+  test("HEAD: the headers a GET would have, no body, and the validator agrees", async () => {
+    const warnings: unknown[] = [];
+    await using httpd = serve(
+      validator(demoApp, { onWarning: (w) => void warnings.push(w) }),
+    );
+    const response = await fetch(urlOf(httpd, "/h"), { method: "HEAD" });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "");
+    assert.match(response.headers.get("content-length") ?? "", /^[1-9][0-9]*$/);
+    assert.deepEqual(warnings, []);
   });
 });
 

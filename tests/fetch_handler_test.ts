@@ -9,6 +9,7 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { validator } from "../validate.ts";
 import {
   AssertionError,
   ClientDisconnectedError,
@@ -1278,6 +1279,32 @@ describe("FetchHandler streaming", () => {
 // ---------------------------------------------------------------------------
 
 describe("fromFetchHandler()", () => {
+  test("answers HEAD with the fetch handler's headers and no body, its body cancelled", async () => {
+    let cancelled = false;
+    const app = fromFetchHandler(() =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            controller.enqueue(bytes("hello body"));
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { "X-Kind": "greeting" } },
+      )
+    );
+    const errors = new MemoryErrorStream();
+    const response = await toFetchHandler(validator(app), { errors })(
+      new Request("http://h/", { method: "HEAD" }),
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-kind"), "greeting");
+    assert.equal(await response.text(), "");
+    assert.equal(cancelled, true);
+    assert.equal(errors.getValue(), "");
+  });
+
   test("round trip: status, reason, headers, Set-Cookie, streamed bodies both ways", async () => {
     let seenStatus = "";
     let seenHeaders: Array<[string, string]> = [];

@@ -1,0 +1,1384 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * A WSGI (PEP 3333) conformance checker, as Python's `wsgiref.validate`:
+ * {@linkcode validator} wraps an app and checks, on both sides of the
+ * gateway, everything Python's validator checks, the mistakes JavaScript
+ * makes possible, and more that HTTP itself requires. A finding is an
+ * {@linkcode AssertionError}, thrown where the mistake happens, so that the
+ * handler answers `500` (or cuts the response off) and the message is in
+ * `wsgi.errors`; what is legal but unwise is a {@linkcode WSGIWarning}.
+ *
+ * What it checks, in the order a response goes:
+ *
+ * - **The environ** (the server's side): a plain object with Python's
+ *   required keys, CGI variables (keys without a `.`) that are strings within
+ *   ISO-8859-1, no `HTTP_CONTENT_TYPE` / `HTTP_CONTENT_LENGTH`,
+ *   `wsgi.version` `[1, 0]`, `wsgi.url_scheme` `http` or `https`, boolean
+ *   `wsgi.multithread` / `wsgi.multiprocess` / `wsgi.run_once` /
+ *   `wsgi.input_terminated`, `SCRIPT_NAME` and `PATH_INFO` empty or starting
+ *   with `/` (and `SCRIPT_NAME` never `/`), `CONTENT_LENGTH` digits only,
+ *   `REQUEST_METHOD` a token; `wsgi.input` and `wsgi.errors` with their
+ *   methods. A missing `QUERY_STRING` and an unknown method are warnings.
+ * - **`wsgi.input` and `wsgi.errors`** are replaced, in the caller's environ
+ *   (as Python does), by checking wrappers: `read(size)` needs exactly one
+ *   integer size (`read()` or a negative size only when
+ *   `wsgi.input_terminated` is `true`), `readline(size?)` and
+ *   `readlines(hint?)` at most one; every result must be a promise of
+ *   `Uint8Array`s, no longer than asked; `wsgi.errors.write` takes one
+ *   string; neither stream may be closed.
+ * - **`startResponse`**: two or three arguments; the status a string
+ *   `"NNN reason"` with a code from 100 to 599, no control characters, within
+ *   ISO-8859-1; the headers an array of `[name, value]` string pairs, names
+ *   RFC 9110 tokens (no `Status` header; a name ending in `-` or `_`, which
+ *   Python rejects, is a warning), values RFC 9110 field values (HTAB
+ *   allowed, which Python rejects; other control characters and `DEL` not)
+ *   within ISO-8859-1, no hop-by-hop header; no `Content-Type` in a 204 or
+ *   304 response; one `Content-Type` and one `Content-Length` at most, the
+ *   latter digits only and absent from 1xx and 204 responses; `excInfo` the
+ *   caught error (not a boolean, not Python's tuple); no second call without
+ *   `excInfo`; no call after `close()`.
+ * - **`write`**: one `Uint8Array`; not after the body ended. A `write()`
+ *   made while the previous one is still pending is a warning: legal (`write`
+ *   is safe to ignore), but it gives up backpressure.
+ * - **The body**: not `undefined`/`null`, not a string, not a single
+ *   `Uint8Array` (an iterable of numbers), an (async) iterable, not a locked
+ *   `ReadableStream`, its `close` (if any) a function; an array only once
+ *   `startResponse` was called. It is wrapped: every chunk must be a
+ *   `Uint8Array` (not a string, a number or a promise); `startResponse` must
+ *   have been called by the first chunk, or by the end of an empty body; no
+ *   chunk may be read after `close()`.
+ * - **The response**: a `HEAD` request or a 1xx, 204, 205 or 304 status gets
+ *   no body bytes. Content comes with a `Content-Type`: Python demands one in
+ *   `startResponse` whatever follows, which faults a correct empty redirect;
+ *   this validator faults the first byte sent without it (with Python's
+ *   message), before it goes out. The bytes sent (chunks and `write()`s)
+ *   equal the app's `Content-Length` (for `HEAD` and 304 it describes the
+ *   would-be body and is not compared). `close()` is called at most once, and
+ *   the checks that need the whole response run when the body ends, not at
+ *   garbage collection.
+ *
+ * Limits: a body made by `FileWrapper` or `environ["wsgi.file_wrapper"]` is
+ * returned to the server **as it is** (the same object), so that a server's
+ * `sendfile` fast path still applies; as its chunks cannot be watched,
+ * `startResponse` must have been called by the time it is returned, and its
+ * chunks, its length, a body on a `HEAD`/no-content response and its
+ * `close()` are not checked. A server that never calls `close()` cannot be
+ * told when it happens; if the wrapped body is garbage collected unclosed, a
+ * `WSGIWarning` says so, as Python prints to stderr (best effort).
+ *
+ * @example Usage
+ * ```ts
+ * import { validator } from "@wsgi/wsgiref/validate";
+ * import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = validator((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [new TextEncoder().encode("Hello world!")];
+ * });
+ * const response = await toFetchHandler(app)(new Request("http://localhost/"));
+ * assert.equal(await response.text(), "Hello world!");
+ * ```
+ *
+ * @module
+ */
+
+import { AssertionError } from "./_errors.ts";
+import type {
+  ErrorStream,
+  FileWrapperFactory,
+  InputStream,
+  ResponseBody,
+  StartResponse,
+  Write,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
+import { FileWrapper, isHopByHop } from "./util.ts";
+
+export { AssertionError } from "./_errors.ts";
+// The types this entry point's signatures mention, so that it documents (and
+// `deno doc --lint validate.ts` checks) on its own, as handlers.ts does.
+export type * from "./types.ts";
+
+/**
+ * A WSGI finding that is legal but unwise (Python's `WSGIWarning`): it goes
+ * to `onWarning`, and is never thrown by the validator itself.
+ *
+ * @example Usage
+ * ```ts
+ * import { WSGIWarning } from "@wsgi/wsgiref/validate";
+ * import assert from "node:assert/strict";
+ *
+ * const warning = new WSGIWarning("Unknown REQUEST_METHOD: \"BREW\"");
+ * assert.ok(warning instanceof Error);
+ * assert.equal(warning.name, "WSGIWarning");
+ * ```
+ */
+export class WSGIWarning extends Error {
+  /**
+   * Makes the warning.
+   *
+   * @param message What is unwise, and why.
+   * @param options The `cause`, if any.
+   */
+  constructor(message = "", options?: ErrorOptions) {
+    super(message, options);
+    this.name = "WSGIWarning";
+  }
+}
+
+/**
+ * Options of {@linkcode validator}.
+ *
+ * @example Usage
+ * ```ts
+ * import { validator, type ValidatorOptions, WSGIWarning } from "@wsgi/wsgiref/validate";
+ * import assert from "node:assert/strict";
+ *
+ * const warnings: WSGIWarning[] = [];
+ * const options: ValidatorOptions = { onWarning: (w) => void warnings.push(w) };
+ * const app = validator((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return [];
+ * }, options);
+ * assert.equal(typeof app, "function");
+ * assert.deepEqual(warnings, []);
+ * ```
+ */
+export interface ValidatorOptions {
+  /**
+   * Called with each warning, at once (synchronously). One that throws turns
+   * warnings into errors.
+   *
+   * @default {writes `WSGIWarning: message` to stderr (`console.warn`)}
+   */
+  onWarning?(warning: WSGIWarning): void;
+}
+
+// ---------------------------------------------------------------------------
+// Rendering values for messages (Python's `%r`, in JavaScript's notation)
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  '"': '\\"',
+  "\\": "\\\\",
+};
+// deno-lint-ignore no-control-regex
+const ESCAPE_REGEXP = /[\x00-\x1F\x7F-\x9F"\\]/g;
+
+/** `s` in double quotes, with control characters escaped. */
+function quote(s: string): string {
+  return `"${
+    s.replace(
+      ESCAPE_REGEXP,
+      (c) =>
+        ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    )
+  }"`;
+}
+
+function constructorName(value: object): string {
+  const name = (value as { constructor?: { name?: unknown } }).constructor
+    ?.name;
+  return typeof name === "string" ? name : "";
+}
+
+/** What kind of value `value` is: `string`, `null`, `Array`, `Uint8Array`… */
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "Array";
+  if (typeof value === "object") return constructorName(value) || "Object";
+  return typeof value;
+}
+
+const MAX_ITEMS = 8;
+const MAX_LENGTH = 300;
+
+/** `value` as a message shows it (Python's `repr`, in JavaScript's notation). */
+function repr(value: unknown): string {
+  const text = render(value, 0);
+  return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
+}
+
+function render(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case "string":
+      return quote(
+        value.length > MAX_LENGTH ? `${value.slice(0, MAX_LENGTH)}…` : value,
+      );
+    case "number":
+      return Object.is(value, -0) ? "-0" : String(value);
+    case "bigint":
+      return `${value}n`;
+    case "function":
+      return value.name ? `[Function: ${value.name}]` : "[Function]";
+    case "symbol":
+    case "boolean":
+    case "undefined":
+      return String(value);
+  }
+  if (value === null) return "null";
+  const object = value as object;
+  if (object instanceof Uint8Array) {
+    const items = Array.from(object.subarray(0, MAX_ITEMS), String);
+    if (object.length > MAX_ITEMS) items.push("…");
+    return `${constructorName(object) || "Uint8Array"}(${object.length}) [${
+      items.join(", ")
+    }]`;
+  }
+  if (Array.isArray(object)) {
+    if (depth > 2) return "[Array]";
+    const items = object.slice(0, MAX_ITEMS).map((item) =>
+      render(item, depth + 1)
+    );
+    if (object.length > MAX_ITEMS) {
+      items.push(`… ${object.length - MAX_ITEMS} more`);
+    }
+    return `[${items.join(", ")}]`;
+  }
+  if (isThenable(object)) return "Promise {}";
+  if (object instanceof Error) return `${object.name}: ${object.message}`;
+  const name = constructorName(object);
+  if (name !== "" && name !== "Object") return `${name} {}`;
+  if (depth > 2) return "{…}";
+  const keys = Object.keys(object);
+  const items = keys.slice(0, MAX_ITEMS).map((key) =>
+    `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key)}: ${
+      render((object as Record<string, unknown>)[key], depth + 1)
+    }`
+  );
+  if (keys.length > MAX_ITEMS) items.push(`… ${keys.length - MAX_ITEMS} more`);
+  return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
+}
+
+/** `U+20AC` for `"€"`. */
+function codePoint(char: string): string {
+  return `U+${
+    char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
+  }`;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function fail(message: string): never {
+  throw new AssertionError(message);
+}
+
+// ---------------------------------------------------------------------------
+// Character classes (RFC 9110)
+
+/** A token (RFC 9110 section 5.6.2): a header name, a method. */
+const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What may not appear in a field value: controls other than HTAB, and DEL. */
+// deno-lint-ignore no-control-regex
+const BAD_VALUE_REGEXP = /[\x00-\x08\x0A-\x1F\x7F]/;
+/** Control characters (HTAB included), which a status may not hold. */
+// deno-lint-ignore no-control-regex
+const CONTROL_REGEXP = /[\x00-\x1F\x7F]/;
+/** A code point above U+00FF: not a PEP 3333 native string. */
+// deno-lint-ignore no-control-regex
+const NOT_LATIN1_REGEXP = /[^\x00-\xFF]/u;
+const DIGITS_REGEXP = /^[0-9]+$/;
+
+/** Methods Python's validator knows; others are warned about. */
+const KNOWN_METHODS = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "OPTIONS",
+  "PATCH",
+  "PUT",
+  "DELETE",
+  "TRACE",
+]);
+
+const REQUIRED_KEYS = [
+  "REQUEST_METHOD",
+  "SERVER_NAME",
+  "SERVER_PORT",
+  "wsgi.version",
+  "wsgi.input",
+  "wsgi.errors",
+  "wsgi.multithread",
+  "wsgi.multiprocess",
+  "wsgi.run_once",
+] as const;
+
+// ---------------------------------------------------------------------------
+// The environ
+
+type Warn = (message: string) => void;
+
+function checkEnviron(
+  environ: unknown,
+  warn: Warn,
+): asserts environ is WSGIEnvironment {
+  if (
+    typeof environ !== "object" || environ === null ||
+    Array.isArray(environ) || environ instanceof Map
+  ) {
+    fail(
+      `Environment is not of the right type: ${
+        typeName(environ)
+      } (environment: ${repr(environ)})`,
+    );
+  }
+  const env = environ as Record<string, unknown>;
+  for (const key of REQUIRED_KEYS) {
+    if (env[key] === undefined) {
+      fail(`Environment missing required key: ${quote(key)}`);
+    }
+  }
+  for (const key of ["HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"]) {
+    if (env[key] !== undefined) {
+      fail(
+        `Environment should not have the key: ${key} (use ${
+          key.slice(5)
+        } instead)`,
+      );
+    }
+  }
+  if (env.QUERY_STRING === undefined) {
+    warn(
+      "QUERY_STRING is not in the WSGI environment; the cgi module will use " +
+        "sys.argv when this variable is missing, so application errors are " +
+        "more likely",
+    );
+  }
+  for (const key of Object.keys(env)) {
+    if (key.includes(".")) continue; // an extension: its type is its own
+    const value = env[key];
+    if (value === undefined) continue; // as good as absent
+    if (typeof value !== "string") {
+      fail(
+        `Environmental variable ${key} is not a string: ${
+          typeName(value)
+        } (value: ${repr(value)})`,
+      );
+    }
+    const bad = NOT_LATIN1_REGEXP.exec(key) ?? NOT_LATIN1_REGEXP.exec(value);
+    if (bad) {
+      fail(
+        `Environmental variable ${quote(key)} must hold ISO-8859-1 text only ` +
+          `(one code point per byte), but holds ${quote(bad[0])} (${
+            codePoint(bad[0])
+          }): ${repr(value)}`,
+      );
+    }
+  }
+
+  const version = env["wsgi.version"];
+  if (!Array.isArray(version)) {
+    fail(`wsgi.version should be a tuple (${repr(version)})`);
+  }
+  if (version.length !== 2 || version[0] !== 1 || version[1] !== 0) {
+    fail(`wsgi.version should be [1, 0] (got ${repr(version)})`);
+  }
+  const scheme = env["wsgi.url_scheme"];
+  if (scheme !== "http" && scheme !== "https") {
+    fail(`wsgi.url_scheme unknown: ${repr(scheme)}`);
+  }
+  for (
+    const key of [
+      "wsgi.multithread",
+      "wsgi.multiprocess",
+      "wsgi.run_once",
+      "wsgi.input_terminated",
+    ]
+  ) {
+    const value = env[key];
+    if (value !== undefined && typeof value !== "boolean") {
+      fail(`${key} must be a boolean (got ${repr(value)})`);
+    }
+  }
+  const fileWrapper = env["wsgi.file_wrapper"];
+  if (fileWrapper !== undefined && typeof fileWrapper !== "function") {
+    fail(`wsgi.file_wrapper must be a function (got ${repr(fileWrapper)})`);
+  }
+
+  checkInput(env["wsgi.input"]);
+  checkErrors(env["wsgi.errors"]);
+
+  const method = env.REQUEST_METHOD as string;
+  if (!TOKEN_REGEXP.test(method)) {
+    fail(`REQUEST_METHOD must be an RFC 9110 token (got ${quote(method)})`);
+  }
+  if (!KNOWN_METHODS.has(method)) {
+    warn(`Unknown REQUEST_METHOD: ${quote(method)}`);
+  }
+
+  const scriptName = env.SCRIPT_NAME as string | undefined;
+  const pathInfo = env.PATH_INFO as string | undefined;
+  if (scriptName && !scriptName.startsWith("/")) {
+    fail(`SCRIPT_NAME doesn't start with /: ${quote(scriptName)}`);
+  }
+  if (pathInfo && !pathInfo.startsWith("/")) {
+    fail(`PATH_INFO doesn't start with /: ${quote(pathInfo)}`);
+  }
+  const length = env.CONTENT_LENGTH as string | undefined;
+  if (length && !DIGITS_REGEXP.test(length)) {
+    fail(`Invalid CONTENT_LENGTH: ${quote(length)}`);
+  }
+  if (!scriptName && pathInfo === undefined) {
+    fail(
+      "One of SCRIPT_NAME or PATH_INFO are required (PATH_INFO should at " +
+        "least be '/' if SCRIPT_NAME is empty)",
+    );
+  }
+  if (scriptName === "/") {
+    fail(
+      "SCRIPT_NAME cannot be '/'; it should instead be '', and PATH_INFO " +
+        "should be '/'",
+    );
+  }
+}
+
+function attributeName(attr: string | symbol): string {
+  return typeof attr === "symbol" ? `[${attr.description}]` : attr;
+}
+
+function checkInput(input: unknown): void {
+  for (const attr of ["read", "readline", "readlines", Symbol.asyncIterator]) {
+    if (typeof (input as Record<PropertyKey, unknown>)?.[attr] !== "function") {
+      fail(
+        `wsgi.input (${repr(input)}) doesn't have the attribute ${
+          attributeName(attr)
+        }`,
+      );
+    }
+  }
+}
+
+function checkErrors(errors: unknown): void {
+  for (const attr of ["flush", "write", "writelines"]) {
+    if (typeof (errors as Record<string, unknown>)?.[attr] !== "function") {
+      fail(`wsgi.errors (${repr(errors)}) doesn't have the attribute ${attr}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// wsgi.input and wsgi.errors
+
+/** Checks a size argument: `undefined`, or an integer. */
+function checkSize(method: string, size: unknown): void {
+  if (
+    size !== undefined && !(typeof size === "number" && Number.isInteger(size))
+  ) {
+    fail(
+      `wsgi.input.${method}() size must be an integer (got ${repr(size)})`,
+    );
+  }
+}
+
+function checkChunk(method: string, value: unknown, size: unknown): void {
+  if (!(value instanceof Uint8Array)) {
+    fail(
+      `wsgi.input.${method}() must resolve with a Uint8Array (got ${
+        repr(value)
+      })`,
+    );
+  }
+  if (typeof size === "number" && size >= 0 && value.length > size) {
+    fail(
+      `wsgi.input.${method}(${size}) resolved with ${value.length} bytes, more than asked`,
+    );
+  }
+}
+
+function checkPromise(method: string, value: unknown): PromiseLike<unknown> {
+  if (!isThenable(value)) {
+    fail(`wsgi.input.${method}() must return a Promise (got ${repr(value)})`);
+  }
+  return value;
+}
+
+/** `wsgi.input` as the app sees it: every call and result checked. */
+class InputWrapper implements InputStream {
+  #input: InputStream;
+  #terminated: boolean;
+
+  constructor(input: InputStream, terminated: boolean) {
+    this.#input = input;
+    this.#terminated = terminated;
+  }
+
+  read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
+    if (args.length > 1) {
+      fail(
+        `wsgi.input.read() takes one argument, the size (got ${args.length}: ${
+          repr(args)
+        })`,
+      );
+    }
+    const size = args[0];
+    checkSize("read", size);
+    if (!this.#terminated && (size === undefined || (size as number) < 0)) {
+      fail(
+        `wsgi.input.read() needs a size (got ${
+          args.length === 0 ? "none" : repr(size)
+        }): reading to the end is allowed only when wsgi.input_terminated is true`,
+      );
+    }
+    const result = checkPromise(
+      "read",
+      (this.#input.read as (...args: unknown[]) => unknown)(...args),
+    );
+    return settle(result, (value) => checkChunk("read", value, size));
+  }
+
+  readline(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
+    if (args.length > 1) {
+      fail(
+        `wsgi.input.readline() takes at most one argument, the size (got ${args.length}: ${
+          repr(args)
+        })`,
+      );
+    }
+    const size = args[0];
+    checkSize("readline", size);
+    const result = checkPromise(
+      "readline",
+      (this.#input.readline as (...args: unknown[]) => unknown)(...args),
+    );
+    return settle(result, (value) => {
+      checkChunk("readline", value, size);
+      const line = value as Uint8Array;
+      const newline = line.indexOf(10);
+      if (newline !== -1 && newline !== line.length - 1) {
+        fail(
+          `wsgi.input.readline() resolved with more than one line: ${
+            repr(line)
+          }`,
+        );
+      }
+    });
+  }
+
+  readlines(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>[]> {
+    if (args.length > 1) {
+      fail(
+        `wsgi.input.readlines() takes at most one argument, the hint (got ${args.length}: ${
+          repr(args)
+        })`,
+      );
+    }
+    checkSize("readlines", args[0]);
+    const result = checkPromise(
+      "readlines",
+      (this.#input.readlines as (...args: unknown[]) => unknown)(...args),
+    );
+    return settle(result, (lines) => {
+      if (!Array.isArray(lines)) {
+        fail(
+          `wsgi.input.readlines() must resolve with an Array (got ${
+            repr(lines)
+          })`,
+        );
+      }
+      for (const line of lines) checkChunk("readlines", line, undefined);
+    });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    Uint8Array<ArrayBuffer>,
+    void,
+    undefined
+  > {
+    while (true) {
+      const line = await this.readline();
+      if (line.length === 0) return;
+      yield line;
+    }
+  }
+
+  close(): never {
+    fail("input.close() must not be called");
+  }
+}
+
+/** Awaits `result`, checks it, and resolves with it. */
+async function settle<T>(
+  result: PromiseLike<unknown>,
+  check: (value: unknown) => void,
+): Promise<T> {
+  const value = await result;
+  check(value);
+  return value as T;
+}
+
+/** `wsgi.errors` as the app sees it: strings only, never closed. */
+class ErrorWrapper implements ErrorStream {
+  #errors: ErrorStream;
+
+  constructor(errors: ErrorStream) {
+    this.#errors = errors;
+  }
+
+  write(...args: unknown[]): void {
+    if (args.length !== 1) {
+      fail(
+        `wsgi.errors.write() takes exactly one argument, a string (got ${args.length})`,
+      );
+    }
+    const s = args[0];
+    if (typeof s !== "string") {
+      fail(`wsgi.errors.write() needs a string (got ${repr(s)})`);
+    }
+    this.#errors.write(s);
+  }
+
+  writelines(...args: unknown[]): void {
+    if (args.length !== 1) {
+      fail(
+        `wsgi.errors.writelines() takes exactly one argument, an iterable of strings (got ${args.length})`,
+      );
+    }
+    const lines = args[0] as Iterable<unknown>;
+    if (typeof lines?.[Symbol.iterator] !== "function") {
+      fail(
+        `wsgi.errors.writelines() needs an iterable of strings (got ${
+          repr(lines)
+        })`,
+      );
+    }
+    for (const line of lines) this.write(line);
+  }
+
+  flush(...args: unknown[]): void {
+    if (args.length !== 0) {
+      fail(`wsgi.errors.flush() takes no arguments (got ${args.length})`);
+    }
+    this.#errors.flush();
+  }
+
+  close(): never {
+    fail("errors.close() must not be called");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// startResponse: the status and headers
+
+/** Checks the status; returns its code. */
+function checkStatus(status: unknown): number {
+  if (typeof status !== "string") {
+    fail(`Status must be of type string (got ${repr(status)})`);
+  }
+  if (CONTROL_REGEXP.test(status)) {
+    fail(`Control characters are not allowed in status: ${quote(status)}`);
+  }
+  const bad = NOT_LATIN1_REGEXP.exec(status);
+  if (bad) {
+    fail(
+      `Status must hold ISO-8859-1 text only (code points up to U+00FF), but holds ${
+        quote(bad[0])
+      } (${codePoint(bad[0])}): ${quote(status)}`,
+    );
+  }
+  if (status.length < 4) {
+    fail(`Status must be at least 4 characters (${quote(status)})`);
+  }
+  if (!/^[0-9]{3}/.test(status)) {
+    fail(`Status message must begin w/3-digit code (${quote(status)})`);
+  }
+  if (/^[0-9]{3}\S/.test(status)) {
+    fail(
+      `Status codes must be three characters: ${quote(status.split(/\s/)[0])}`,
+    );
+  }
+  if (status[3] !== " ") {
+    fail(`Status message must have a space after code (${quote(status)})`);
+  }
+  const code = Number(status.slice(0, 3));
+  if (code < 100 || code > 599) fail(`Status code is invalid: ${code}`);
+  return code;
+}
+
+function checkHeaders(headers: unknown, warn: Warn): void {
+  if (!Array.isArray(headers)) {
+    fail(
+      `Headers (${repr(headers)}) must be of type Array: ${typeName(headers)}`,
+    );
+  }
+  for (const item of headers) {
+    if (!Array.isArray(item)) {
+      fail(
+        `Individual headers (${
+          repr(item)
+        }) must be of type tuple ([name, value]): ${typeName(item)}`,
+      );
+    }
+    if (item.length !== 2) {
+      fail(
+        `Individual headers (${
+          repr(item)
+        }) must be [name, value] pairs (got ${item.length} items)`,
+      );
+    }
+    const [name, value] = item as [unknown, unknown];
+    if (typeof name !== "string") {
+      fail(`Header name must be of type string (got ${repr(name)})`);
+    }
+    if (typeof value !== "string") {
+      fail(`Header value must be of type string (got ${repr(value)})`);
+    }
+    if (name.toLowerCase() === "status") {
+      fail(
+        "The Status header cannot be used; it conflicts with CGI script, and " +
+          `HTTP status is not given through headers (value: ${quote(value)}).`,
+      );
+    }
+    if (name.includes("\n") || name.includes(":")) {
+      fail(`Header names may not contain ':' or '\\n': ${quote(name)}`);
+    }
+    if (!TOKEN_REGEXP.test(name)) {
+      fail(
+        `Bad header name: ${
+          quote(name)
+        } (a header name is an RFC 9110 token: letters, digits and !#$%&'*+-.^_\`|~)`,
+      );
+    }
+    if (name.endsWith("-") || name.endsWith("_")) {
+      warn(`Names may not end in '-' or '_': ${quote(name)}`);
+    }
+    const bad = BAD_VALUE_REGEXP.exec(value);
+    if (bad) {
+      fail(`Bad header value: ${quote(value)} (bad char: ${quote(bad[0])})`);
+    }
+    const wide = NOT_LATIN1_REGEXP.exec(value);
+    if (wide) {
+      fail(
+        `Bad header value: ${quote(value)} (not ISO-8859-1: ${
+          quote(wide[0])
+        } is ${codePoint(wide[0])})`,
+      );
+    }
+    if (isHopByHop(name)) {
+      fail(`Hop-by-hop header, '${name}: ${value}', not allowed`);
+    }
+  }
+}
+
+/**
+ * Python's `check_content_type`: a `Content-Type` in a 204 or 304 response
+ * is a finding at once. A missing one is returned as the message to give if
+ * content follows: Python finds it at once, which cries wolf on a correct
+ * redirect or an empty `200` that has no content to type.
+ */
+function checkContentType(
+  code: number,
+  headers: ReadonlyArray<readonly [string, string]>,
+): string | undefined {
+  const noMessageBody = code === 204 || code === 304;
+  for (const [name] of headers) {
+    if (name.toLowerCase() === "content-type") {
+      if (!noMessageBody) return undefined;
+      fail(
+        `Content-Type header found in a ${code} response, which must not return content.`,
+      );
+    }
+  }
+  return noMessageBody
+    ? undefined
+    : `No Content-Type header found in headers (${repr(headers)})`;
+}
+
+function checkExcInfo(excInfo: unknown): void {
+  if (typeof excInfo === "boolean") {
+    fail(
+      `excInfo (${excInfo}) is not the caught error: boolean (pass the error itself, or nothing)`,
+    );
+  }
+  if (Array.isArray(excInfo)) {
+    fail(
+      `excInfo (${
+        repr(excInfo)
+      }) is not the caught error: Array (pass the error itself, not Python's (type, value, traceback))`,
+    );
+  }
+}
+
+/** Checks what HTTP adds; returns the declared `Content-Length`, if any. */
+function checkFraming(
+  code: number,
+  headers: ReadonlyArray<readonly [string, string]>,
+): number | undefined {
+  const lengths: string[] = [];
+  let types = 0;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === "content-length") lengths.push(value);
+    else if (lower === "content-type") types++;
+  }
+  if (types > 1) {
+    fail(`More than one Content-Type header in headers (${repr(headers)})`);
+  }
+  if (lengths.length === 0) return undefined;
+  if (lengths.length > 1) {
+    fail(`More than one Content-Length header: ${repr(lengths)}`);
+  }
+  if (code < 200 || code === 204) {
+    fail(
+      `Content-Length header found in a ${code} response, which must not have one (RFC 9110 section 8.6)`,
+    );
+  }
+  const length = lengths[0];
+  if (!DIGITS_REGEXP.test(length) || !Number.isSafeInteger(Number(length))) {
+    fail(
+      `Content-Length must be a non-negative integer (got ${quote(length)})`,
+    );
+  }
+  return Number(length);
+}
+
+// ---------------------------------------------------------------------------
+// One request: the state both sides' checks share
+
+const START_RESPONSE_LATE =
+  "The application returns and we started iterating over its body, but " +
+  "start_response has not yet been called";
+
+/** Bodies a server's `FileWrapper` made; they pass through in identity. */
+type FileBodies = WeakSet<object>;
+
+class Exchange {
+  readonly warn: Warn;
+  readonly head: boolean;
+  readonly files: FileBodies = new WeakSet();
+  #startResponse: StartResponse;
+  /** `startResponse` was called (and accepted). */
+  started = false;
+  code = 0;
+  /** Why the response may have no body (`"HEAD"`, `"204"`…), if so. */
+  noBody: string | undefined = undefined;
+  /** The `Content-Length` to compare the bytes with, if any. */
+  declared: number | undefined = undefined;
+  /** The finding to report if content comes without a `Content-Type`. */
+  untyped: string | undefined = undefined;
+  bytes = 0;
+  /** The body's iteration ended (done or `return()`). */
+  bodyDone = false;
+  /** The body was closed: the response is over. */
+  closed = false;
+  #writeToken: object | undefined = undefined;
+  #warnedWrite = false;
+
+  constructor(method: string, startResponse: StartResponse, warn: Warn) {
+    this.head = method === "HEAD";
+    this.#startResponse = startResponse;
+    this.warn = warn;
+  }
+
+  startResponse = (...args: unknown[]): Write => {
+    if (args.length !== 2 && args.length !== 3) {
+      fail(`Invalid number of arguments: ${repr(args)}`);
+    }
+    const [status, headers] = args;
+    const excInfo = args.length === 3 ? args[2] : undefined;
+    const code = checkStatus(status);
+    checkHeaders(headers, this.warn);
+    const pairs = headers as Array<[string, string]>;
+    const untyped = checkContentType(code, pairs);
+    checkExcInfo(excInfo);
+    if (this.closed) {
+      fail(
+        "start_response called after the response ended (its body was closed)",
+      );
+    }
+    if (this.started && (excInfo === undefined || excInfo === null)) {
+      fail(
+        "start_response called a second time without excInfo: Headers already set!",
+      );
+    }
+    const declared = checkFraming(code, pairs);
+    const write = (this.#startResponse as (...args: unknown[]) => unknown)(
+      ...args,
+    );
+    if (typeof write !== "function") {
+      fail(
+        `start_response must return the write function (got ${repr(write)})`,
+      );
+    }
+    this.started = true;
+    this.code = code;
+    this.noBody = this.head
+      ? "HEAD"
+      : code < 200 || code === 204 || code === 205 || code === 304
+      ? String(code)
+      : undefined;
+    this.declared = this.head || code === 304 ? undefined : declared;
+    this.untyped = untyped;
+    return (...data: unknown[]) => this.#write(write as Write, data);
+  };
+
+  #write(write: Write, args: unknown[]): Promise<void> {
+    if (args.length !== 1) {
+      fail(
+        `write() takes exactly one argument, a Uint8Array (got ${args.length})`,
+      );
+    }
+    const data = args[0];
+    if (!(data instanceof Uint8Array)) {
+      fail(
+        `write() argument must be a Uint8Array (got ${repr(data)})${
+          typeof data === "string" ? ": encode text, e.g. with TextEncoder" : ""
+        }`,
+      );
+    }
+    if (this.closed) {
+      fail("write() called after the response ended (its body was closed)");
+    }
+    if (this.bodyDone) {
+      fail(
+        "write() called after the application's body ended: write before returning, or yield the bytes",
+      );
+    }
+    this.count(data.length);
+    if (this.#writeToken !== undefined && !this.#warnedWrite) {
+      this.#warnedWrite = true;
+      this.warn(
+        "write() called while the previous write() is still pending: await " +
+          "each write() to keep backpressure (a slow client then slows the app)",
+      );
+    }
+    const promise = write(data);
+    if (!isThenable(promise)) {
+      fail(`the server's write() must return a Promise (got ${repr(promise)})`);
+    }
+    const token = {};
+    this.#writeToken = token;
+    const settled = (): void => {
+      if (this.#writeToken === token) this.#writeToken = undefined;
+    };
+    promise.then(settled, settled);
+    return promise as Promise<void>;
+  }
+
+  /** Counts body bytes, checking the status, the method and the length. */
+  count(length: number): void {
+    if (length === 0) return;
+    if (this.noBody !== undefined) {
+      fail(
+        `${
+          this.noBody === "HEAD"
+            ? "The response to a HEAD request"
+            : `A ${this.noBody} response`
+        } must not have a body (the application sent ${length} bytes)`,
+      );
+    }
+    if (this.untyped !== undefined) fail(this.untyped);
+    this.bytes += length;
+    if (this.declared !== undefined && this.bytes > this.declared) {
+      fail(
+        `Content-Length is ${this.declared}, but the application sent ${this.bytes} bytes`,
+      );
+    }
+  }
+
+  /** Checks a chunk of the body. */
+  chunk(value: unknown, first: boolean): void {
+    if (!(value instanceof Uint8Array)) {
+      if (isThenable(value)) {
+        fail(
+          "Iterator yielded a Promise, not bytes: await it (an async generator " +
+            "does) instead of yielding it",
+        );
+      }
+      fail(
+        `Iterator yielded non-bytestring (${repr(value)})${
+          typeof value === "string"
+            ? ": encode text, e.g. with TextEncoder"
+            : typeof value === "number"
+            ? ": a body is an iterable of Uint8Array chunks, not of numbers"
+            : ""
+        }`,
+      );
+    }
+    if (first && !this.started) fail(START_RESPONSE_LATE);
+    this.count(value.length);
+  }
+
+  /** The body ended by itself: what must hold of the whole response. */
+  end(): void {
+    if (this.bodyDone) return;
+    this.bodyDone = true;
+    if (!this.started) {
+      fail(
+        "The application's body ended, but start_response was never called",
+      );
+    }
+    if (this.declared !== undefined && this.bytes < this.declared) {
+      fail(
+        `Content-Length is ${this.declared}, but the body ended after ${this.bytes} bytes`,
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The body
+
+/** Reports bodies that were garbage collected without `close()`. */
+const unclosed: FinalizationRegistry<Warn> | undefined =
+  typeof FinalizationRegistry === "function"
+    ? new FinalizationRegistry((warn: Warn) => {
+      try {
+        warn("Iterator garbage collected without being closed");
+      } catch {
+        // Nowhere to throw to.
+      }
+    })
+    : undefined;
+
+/** What both body wrappers share: `close()`, exactly once. */
+abstract class CheckedBody {
+  protected readonly exchange: Exchange;
+  protected readonly original: ResponseBody;
+  protected first = true;
+
+  constructor(original: ResponseBody, exchange: Exchange) {
+    this.original = original;
+    this.exchange = exchange;
+    unclosed?.register(this, exchange.warn, this);
+  }
+
+  /** Closes the app's body; a second call is a server's mistake. */
+  close(): void | Promise<void> {
+    if (this.exchange.closed) {
+      fail("close() called twice on the application's body: call it once");
+    }
+    this.exchange.closed = true;
+    unclosed?.unregister(this);
+    const close = this.original.close;
+    if (typeof close === "function") return close.call(this.original);
+  }
+
+  protected checkOpen(): void {
+    if (this.exchange.closed) fail("Iterator read after closed");
+  }
+
+  protected step(result: unknown): IteratorResult<Uint8Array> {
+    if (typeof result !== "object" || result === null) {
+      fail(
+        `The body's iterator must return an iterator result object from next() (got ${
+          repr(result)
+        })`,
+      );
+    }
+    const step = result as IteratorResult<unknown>;
+    // A step that was under way when the server closed the body (a hang-up,
+    // a shutdown) comes too late to matter.
+    if (this.exchange.closed) return step as IteratorResult<Uint8Array>;
+    if (step.done) {
+      this.exchange.end();
+      return step as IteratorResult<Uint8Array>;
+    }
+    const first = this.first;
+    this.first = false;
+    this.exchange.chunk(step.value, first);
+    return step as IteratorResult<Uint8Array>;
+  }
+}
+
+/** A sync iterable body (an array, a generator), checked chunk by chunk. */
+class CheckedSyncBody extends CheckedBody
+  implements IterableIterator<Uint8Array> {
+  #iterator?: Iterator<unknown>;
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<Uint8Array> {
+    this.checkOpen();
+    const iterator = this.#iterator ??= (this.original as Iterable<unknown>)
+      [Symbol.iterator]();
+    const result = iterator.next();
+    try {
+      return this.step(result);
+    } catch (error) {
+      if (!this.exchange.bodyDone) {
+        try {
+          iterator.return?.();
+        } catch {
+          // The finding is what matters.
+        }
+      }
+      throw error;
+    }
+  }
+
+  return(value?: unknown): IteratorResult<Uint8Array> {
+    this.exchange.bodyDone = true;
+    const result = this.#iterator?.return?.(value);
+    return { done: true, value: result?.value ?? value };
+  }
+}
+
+/** An async iterable body (a stream, an async generator), checked likewise. */
+class CheckedAsyncBody extends CheckedBody
+  implements AsyncIterableIterator<Uint8Array> {
+  #iterator?: AsyncIterator<unknown>;
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    this.checkOpen();
+    const iterator = this.#iterator ??=
+      (this.original as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const result = await iterator.next();
+    try {
+      return this.step(result);
+    } catch (error) {
+      if (!this.exchange.bodyDone) {
+        try {
+          await iterator.return?.();
+        } catch {
+          // The finding is what matters.
+        }
+      }
+      throw error;
+    }
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<Uint8Array>> {
+    this.exchange.bodyDone = true;
+    const result = await this.#iterator?.return?.(value);
+    return { done: true, value: result?.value ?? value };
+  }
+}
+
+function bodyHint(body: object): string {
+  if (typeof Response === "function" && body instanceof Response) {
+    return ": return response.body, or wrap a fetch handler with fromFetchHandler()";
+  }
+  if (typeof Blob === "function" && body instanceof Blob) {
+    return ": return blob.stream()";
+  }
+  if (body instanceof ArrayBuffer) {
+    return ": return [new Uint8Array(buffer)]";
+  }
+  return "";
+}
+
+function checkBody(result: unknown, exchange: Exchange): ResponseBody {
+  if (
+    result === undefined || result === null || result === false || result === 0
+  ) {
+    fail("The application must return an iterator, if only an empty list");
+  }
+  if (typeof result === "string") {
+    fail(
+      "You should not return a string as your application iterator, instead " +
+        "return a single-item list containing a bytestring. (In JavaScript: " +
+        "an array holding one Uint8Array.)",
+    );
+  }
+  if (result instanceof Uint8Array) {
+    fail(
+      "You should not return a Uint8Array as your application iterator (it " +
+        "iterates as numbers), instead return a single-item list containing it: [bytes].",
+    );
+  }
+  const body = result as Record<PropertyKey, unknown>;
+  if (typeof body !== "object" && typeof body !== "function") {
+    fail(
+      `The application must return an iterable of Uint8Array chunks (got ${
+        repr(result)
+      })`,
+    );
+  }
+  if (result instanceof FileWrapper || exchange.files.has(result as object)) {
+    if (!exchange.started) {
+      fail(
+        "The application returned a FileWrapper before calling start_response: " +
+          "a server may send a file without iterating over it, so start_response must come first",
+      );
+    }
+    return result as ResponseBody;
+  }
+  const isAsync = typeof body[Symbol.asyncIterator] === "function";
+  if (!isAsync && typeof body[Symbol.iterator] !== "function") {
+    fail(
+      `The application must return an iterable of Uint8Array chunks (got ${
+        repr(result)
+      })${bodyHint(body)}`,
+    );
+  }
+  if (
+    typeof ReadableStream === "function" && result instanceof ReadableStream
+  ) {
+    if (result.locked) {
+      fail(
+        "The application returned a locked ReadableStream: something is " +
+          "already reading it, so the server cannot",
+      );
+    }
+  }
+  if (body.close !== undefined && typeof body.close !== "function") {
+    fail(
+      `The body's close attribute must be a function (got ${repr(body.close)})`,
+    );
+  }
+  if (Array.isArray(result) && !exchange.started) {
+    fail(
+      "The application returned a list without calling start_response (only a " +
+        "lazy body, such as a generator, may call it later)",
+    );
+  }
+  return isAsync
+    ? new CheckedAsyncBody(result as ResponseBody, exchange)
+    : new CheckedSyncBody(result as ResponseBody, exchange);
+}
+
+async function checkLater(
+  result: PromiseLike<unknown>,
+  exchange: Exchange,
+): Promise<ResponseBody> {
+  return checkBody(await result, exchange);
+}
+
+function wrapFileWrapper(
+  factory: FileWrapperFactory,
+  files: FileBodies,
+): FileWrapperFactory {
+  return (...args: unknown[]): ResponseBody => {
+    if (args.length < 1 || args.length > 2) {
+      fail(
+        `wsgi.file_wrapper takes a file-like object and an optional block size (got ${args.length} arguments)`,
+      );
+    }
+    const [filelike, blksize] = args;
+    if (filelike === undefined || filelike === null) {
+      fail(
+        `wsgi.file_wrapper needs a file-like object (got ${repr(filelike)})`,
+      );
+    }
+    if (
+      blksize !== undefined &&
+      !(Number.isSafeInteger(blksize) && (blksize as number) > 0)
+    ) {
+      fail(
+        `wsgi.file_wrapper block size must be a positive integer (got ${
+          repr(blksize)
+        })`,
+      );
+    }
+    const body = (factory as (...args: unknown[]) => ResponseBody)(...args);
+    if (typeof body === "object" && body !== null) files.add(body);
+    return body;
+  };
+}
+
+function defaultWarning(warning: WSGIWarning): void {
+  console.warn(`${warning.name}: ${warning.message}`);
+}
+
+/**
+ * Wraps a WSGI app in a checker of the protocol, on both sides: what the
+ * server gives the app (the environ, `wsgi.input`, `wsgi.errors`) and what
+ * the app gives back (the status, headers, `write`, the body, `close()`).
+ * Python's `wsgiref.validate.validator`, with more checks (see the module
+ * documentation).
+ *
+ * A finding is an `AssertionError` thrown where the mistake happens: from
+ * the app call, `startResponse`, `write`, the body's iteration, or a
+ * `wsgi.input`/`wsgi.errors` method. A server then answers `500` if the
+ * headers were not sent yet (else the response is cut off), and the message
+ * goes to `wsgi.errors`. The environ is changed in place, as Python's is:
+ * `wsgi.input`, `wsgi.errors` and `wsgi.file_wrapper` become checking
+ * wrappers. The body becomes a checking wrapper too (so a server never adds
+ * a `Content-Length` for it), except a `FileWrapper` body, which is returned
+ * as it is.
+ *
+ * @param app The WSGI application; it may be async.
+ * @param options `onWarning`: where warnings go (default: stderr).
+ * @returns The checked application.
+ * @throws {TypeError} If `app` is not a function, or `onWarning` is given but
+ * not a function.
+ *
+ * @example Usage
+ * ```ts
+ * import { AssertionError, validator } from "@wsgi/wsgiref/validate";
+ * import { setupTestingDefaults } from "@wsgi/wsgiref/util";
+ * import assert from "node:assert/strict";
+ *
+ * const app = validator((_environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   return ["Hello" as unknown as Uint8Array]; // a string, not bytes
+ * });
+ * const environ = setupTestingDefaults({ QUERY_STRING: "" });
+ * const body = await app(environ, () => async () => {});
+ * assert.throws(
+ *   () => [...(body as Iterable<Uint8Array>)],
+ *   (error) =>
+ *     error instanceof AssertionError &&
+ *     error.message.startsWith('Iterator yielded non-bytestring ("Hello")'),
+ * );
+ * ```
+ */
+export function validator(
+  app: WSGIApplication,
+  options: ValidatorOptions = {},
+): WSGIApplication {
+  if (typeof app !== "function") {
+    throw new TypeError(
+      `validator() needs a WSGI application (a function), got ${typeName(app)}`,
+    );
+  }
+  if (
+    options.onWarning !== undefined && typeof options.onWarning !== "function"
+  ) {
+    throw new TypeError(
+      `onWarning must be a function, got ${typeName(options.onWarning)}`,
+    );
+  }
+  const warn: Warn = (message) => {
+    const warning = new WSGIWarning(message);
+    if (options.onWarning !== undefined) options.onWarning(warning);
+    else defaultWarning(warning);
+  };
+  const lintApp = (
+    ...args: unknown[]
+  ): ResponseBody | Promise<ResponseBody> => {
+    if (args.length !== 2) fail("Two arguments required");
+    const [environ, startResponse] = args;
+    checkEnviron(environ, warn);
+    if (typeof startResponse !== "function") {
+      fail(`start_response must be a function (got ${repr(startResponse)})`);
+    }
+    const exchange = new Exchange(
+      environ.REQUEST_METHOD,
+      startResponse as StartResponse,
+      warn,
+    );
+    environ["wsgi.input"] = new InputWrapper(
+      environ["wsgi.input"],
+      environ["wsgi.input_terminated"] === true,
+    );
+    environ["wsgi.errors"] = new ErrorWrapper(environ["wsgi.errors"]);
+    const fileWrapper = environ["wsgi.file_wrapper"];
+    if (fileWrapper !== undefined) {
+      environ["wsgi.file_wrapper"] = wrapFileWrapper(
+        fileWrapper,
+        exchange.files,
+      );
+    }
+    const result: unknown = app(
+      environ,
+      exchange.startResponse as StartResponse,
+    );
+    return isThenable(result)
+      ? checkLater(result, exchange)
+      : checkBody(result, exchange);
+  };
+  return lintApp as WSGIApplication;
+}
