@@ -556,6 +556,10 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   "upgrade",
 ]);
 
+const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set(
+  [...HOP_BY_HOP_HEADERS].map((name) => name.length),
+);
+
 /**
  * Tells whether a header is hop-by-hop (`Connection`, `Keep-Alive`,
  * `Proxy-Authenticate`, `Proxy-Authorization`, `TE`, `Trailers`,
@@ -582,7 +586,10 @@ export function isHopByHop(name: string): boolean {
       `isHopByHop() needs a header name string, got ${describe(name)}`,
     );
   }
-  return HOP_BY_HOP_HEADERS.has(name.toLowerCase());
+  // Most names cannot be one of the eight by their length alone: skip the
+  // lower-casing (this runs for every header of every response).
+  return HOP_BY_HOP_LENGTHS.has(name.length) &&
+    HOP_BY_HOP_HEADERS.has(name.toLowerCase());
 }
 
 // ---------------------------------------------------------------------------
