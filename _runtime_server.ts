@@ -44,6 +44,14 @@ export interface RuntimeServer {
   shutdown(): Promise<void>;
 }
 
+/** The status and headers of a response, as `new Response` takes them. */
+export interface ResponseParts {
+  /** The status code, 200 to 599. */
+  status: number;
+  /** The headers: an object, or `[name, value]` pairs. */
+  headers: Record<string, string> | Array<[string, string]>;
+}
+
 /** A fetch-style request handler. */
 export type ServeHandler = (
   request: Request,
@@ -105,6 +113,34 @@ export function listen(
 }
 
 let nodeModule: Promise<typeof import("./_runtime_server_node.ts")> | undefined;
+let nodeResponse:
+  | ((
+    body: Uint8Array | ReadableStream<Uint8Array> | null,
+    init: ResponseParts,
+  ) => Response)
+  | undefined;
+
+/**
+ * Makes the `Response` a server from `listen` sends: a web `Response` on
+ * Deno; on Node, once a server listens, one its bridge writes without a
+ * body stream (a web `Response` to any other reader, made on first use),
+ * because on Node 20 a `Response` with a body costs more than the whole
+ * of a raw `node:http` answer. Same checks and errors as `new Response`.
+ *
+ * @param body The bytes, a stream, or `null`.
+ * @param init The status and headers.
+ * @returns The response.
+ * @throws {RangeError} For a status outside 200–599.
+ * @throws {TypeError} For a bad header name or value.
+ */
+export function makeResponse(
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  init: ResponseParts,
+): Response {
+  return nodeResponse !== undefined
+    ? nodeResponse(body, init)
+    : new Response(body as ConstructorParameters<typeof Response>[0], init);
+}
 
 /** `listen` on `node:http`, loaded on first use. */
 function listenElsewhere(
@@ -112,7 +148,10 @@ function listenElsewhere(
   handler: ServeHandler,
 ): RuntimeServer {
   nodeModule ??= import("./_runtime_server_node.ts");
-  const server = nodeModule.then((node) => node.listen(options, handler));
+  const server = nodeModule.then((node) => {
+    nodeResponse = node.makeResponse;
+    return node.listen(options, handler);
+  });
   let addr: NetAddr | undefined;
   const ready = server.then((s) => s.ready).then((bound) => addr = bound);
   return {

@@ -10,17 +10,24 @@
  * - The response body is pulled one chunk at a time, and the next pull
  *   waits for `drain`: a client that does not read stops the app.
  * - A client that hangs up cancels the response stream (so the app's
- *   `close()` runs, once); a body stream that errors aborts the message
- *   (the client sees it cut off).
- * - A body known whole (it ends without waiting) goes out with
- *   `Content-Length`, HEAD included; anything else is chunked (HTTP/1.1) or
- *   close-delimited (HTTP/1.0).
+ *   `close()` runs, once) and aborts `request.signal`; a body stream that
+ *   errors aborts the message (the client sees it cut off).
+ * - A body known whole goes out with `Content-Length`, HEAD included;
+ *   anything else is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
  * - The canonical reason phrase; no `Content-Length` on 204 and 304; a
  *   request target with raw bytes outside printable ASCII gets an empty 400
  *   before any handler runs; request heads up to 64 KiB.
  * - `shutdown()` stops accepting, closes idle keep-alive connections, lets
  *   responses in flight finish (then closes their connections), and
  *   settles once every connection is closed.
+ *
+ * On Node 20 a web `Request`, `Response`, `ReadableStream` or `AbortSignal`
+ * costs 5–40 µs to make (each is a transferable object), more than the
+ * whole of a raw `node:http` answer. So the request handed to the handler
+ * is lazy (a `Request` whose `url`, `method`, `headers` and `body` are plain
+ * fields; anything else makes the real one), and `makeResponse` gives a
+ * response this bridge writes straight from its bytes or stream (a
+ * `Response` for any other reader, made on first use).
  *
  * @module
  */
@@ -35,6 +42,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type {
   ListenOptions,
   NetAddr,
+  ResponseParts,
   RuntimeServer,
   ServeHandler,
 } from "./_runtime_server.ts";
@@ -45,7 +53,20 @@ const MAX_HEADER_SIZE = 64 * 1024;
 const PEEK_TURNS = 8;
 /** A request target byte that is not printable ASCII: Deno refuses it. */
 const BAD_TARGET = /[^\x21-\x7e]/;
+/** A Host header: a name or IPv4 address, or an IPv6 literal; a port. */
+const HOST =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::[0-9]*)?$/;
+/** An RFC 9110 token: what `Headers` accepts as a name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What `Headers` refuses in a value. */
+const BAD_VALUE = /[\0\r\n]/;
 const INTERNAL_ERROR = new TextEncoder().encode("Internal Server Error");
+/** Responses whose request awaits `100 Continue`. */
+const EXPECTING = new WeakSet<ServerResponse>();
+const ERROR_HEADERS = {
+  "content-type": "text/plain;charset=UTF-8",
+  "content-length": String(INTERNAL_ERROR.length),
+};
 
 /**
  * Listens on `options` with `node:http` (`node:https` with a certificate)
@@ -65,42 +86,43 @@ export function listen(
   let closing = false;
   let fallbackHost = "";
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    void serveOne(req, res);
-  };
-
   async function serveOne(
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const request = toRequest(req, scheme, fallbackHost);
-    if (request === undefined) {
+    const state = requestState(req, res, scheme, fallbackHost);
+    if (state === undefined) {
       res.writeHead(400, { "content-length": "0" }).end();
       return;
     }
     const socket = req.socket;
-    let response: Response;
     try {
-      response = await handler(request, {
+      const response = await handler(lazyRequest(state), {
         remoteAddr: {
           hostname: socket.remoteAddress ?? "",
           port: socket.remotePort ?? 0,
         },
       });
-    } catch {
-      // What Deno.serve's onError gives: the error itself stays server-side.
-      if (!res.headersSent && !res.destroyed) {
-        res.writeHead(500, {
-          "content-type": "text/plain;charset=UTF-8",
-          "content-length": String(INTERNAL_ERROR.length),
-        }).end(INTERNAL_ERROR);
+      if (closing) {
+        res.shouldKeepAlive = false;
       }
-      return;
+      await sendResponse(res, response);
+    } catch (error) {
+      // What Deno.serve's onError gives: the error itself stays server-side.
+      fail(res, error);
     }
-    if (closing) res.shouldKeepAlive = false;
-    await sendResponse(res, response);
   }
 
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    void serveOne(req, res);
+  };
+  // With this listener Node leaves `100 Continue` to us: sent when the app
+  // first reads the body, so an app that answers without reading it (a
+  // 413, a redirect) spares the client the upload.
+  const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
+    EXPECTING.add(res);
+    onRequest(req, res);
+  };
   const nodeOptions = { maxHeaderSize: MAX_HEADER_SIZE };
   const server: Server = secure
     ? createHttpsServer(
@@ -108,12 +130,16 @@ export function listen(
       onRequest,
     )
     : createHttpServer(nodeOptions, onRequest);
+  server.on("checkContinue", onCheckContinue);
 
   const ready = new Promise<NetAddr>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once("error", onError);
     server.listen({ host: options.hostname, port: options.port }, () => {
       server.off("error", onError);
+      // Later errors (an accept failing with EMFILE…) must not end the
+      // process: the server goes on with the connections it has.
+      server.on("error", () => {});
       const bound = server.address();
       const port = typeof bound === "object" && bound !== null
         ? bound.port
@@ -123,8 +149,7 @@ export function listen(
       resolve(addr);
     });
   });
-  // A listen error reaches whoever awaits `ready`; this copy is only for
-  // `shutdown()`.
+  // The error reaches whoever awaits `ready`; this copy is for shutdown().
   const listening = ready.then(() => true, () => false);
 
   let closed: Promise<void> | undefined;
@@ -135,24 +160,17 @@ export function listen(
       const done = new Promise<void>((resolve) =>
         server.close(() => resolve())
       );
-      // Connections idle now close; those in flight close after their
-      // response (`shouldKeepAlive` above, and `closeIdleConnections` as
-      // each one finishes).
+      // Idle connections close now, those in flight once their response is
+      // over (a response not yet started says `Connection: close`).
       server.closeIdleConnections();
-      for (const res of inFlight) res.shouldKeepAlive = false;
-      await done;
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
+      try {
+        await done;
+      } finally {
+        clearInterval(sweep);
+      }
     })();
   }
-
-  const inFlight = new Set<ServerResponse>();
-  server.on("request", (_req: IncomingMessage, res: ServerResponse) => {
-    inFlight.add(res);
-    res.once("close", () => {
-      inFlight.delete(res);
-      // The connection turns idle just after: close it then.
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
-  });
 
   return {
     get addr(): NetAddr | undefined {
@@ -175,12 +193,128 @@ function hostForUrl(hostname: string, port: number): string {
   return `${host}:${port}`;
 }
 
-/** The web `Request` for a Node request, or `undefined` for a bad target. */
-function toRequest(
+// ---------------------------------------------------------------------------
+// Lazy web objects
+
+/**
+ * A prototype for objects that pass for instances of `Class`
+ * (`instanceof` holds): the members in `own` read the object's state; every
+ * other member of `Class.prototype` makes the real instance
+ * (`materialise`) and asks it.
+ */
+function lazyPrototype<S, T extends object>(
+  Class: { prototype: T },
+  key: symbol,
+  materialise: (state: S) => T,
+  own: Record<string, (state: S) => unknown>,
+): T {
+  const proto = Class.prototype as Record<PropertyKey, unknown>;
+  const members: PropertyDescriptorMap = {};
+  for (const name of Reflect.ownKeys(proto)) {
+    if (name === "constructor") continue;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
+    if (descriptor.get !== undefined) {
+      const get = descriptor.get;
+      members[name] = {
+        get(this: Record<symbol, S>): unknown {
+          return get.call(materialise(this[key]));
+        },
+        configurable: true,
+      };
+    } else if (typeof descriptor.value === "function") {
+      const method = descriptor.value as (...args: unknown[]) => unknown;
+      members[name] = {
+        value(this: Record<symbol, S>, ...args: unknown[]): unknown {
+          return method.apply(materialise(this[key]), args);
+        },
+        configurable: true,
+        writable: true,
+      };
+    }
+  }
+  for (const [name, get] of Object.entries(own)) {
+    members[name] = {
+      get(this: Record<symbol, S>): unknown {
+        return get(this[key]);
+      },
+      configurable: true,
+    };
+  }
+  return Object.create(proto, members);
+}
+
+// ---------------------------------------------------------------------------
+// The request
+
+/** What a lazy request holds until a real `Request` is needed. */
+interface RequestState {
+  url: string;
+  method: string;
+  headers: Headers;
+  req: IncomingMessage;
+  res: ServerResponse;
+  hasBody: boolean;
+  /** The body stream, once asked for (`null`: no body). */
+  body?: ReadableStream<Uint8Array> | null;
+  /** The real `Request`, once a member other than these was used. */
+  real?: Request;
+  /** Aborts `real.signal` when the exchange is over (as on Deno). */
+  controller?: AbortController;
+}
+
+const REQUEST_STATE = Symbol("wsgiref.requestState");
+
+function requestBody(state: RequestState): ReadableStream<Uint8Array> | null {
+  return state.body !== undefined
+    ? state.body
+    : (state.body =
+      state.hasBody && state.method !== "GET" && state.method !== "HEAD"
+        ? bodyStream(state.req, state.res)
+        : null);
+}
+
+function realRequest(state: RequestState): Request {
+  if (state.real !== undefined) return state.real;
+  const body = requestBody(state);
+  const controller = state.controller = new AbortController();
+  state.res.once("close", () => controller.abort());
+  // A stream already being read cannot go into a Request: the real one then
+  // has no body, and `body` still gives the stream in use. `duplex` is
+  // required with a stream body on Node, and unknown to Deno's types.
+  return state.real = new Request(state.url, {
+    method: state.method,
+    headers: state.headers,
+    body: body !== null && !body.locked ? body : null,
+    duplex: "half",
+    signal: controller.signal,
+  } as RequestInit);
+}
+
+const LAZY_REQUEST: Request = lazyPrototype(
+  Request,
+  REQUEST_STATE,
+  realRequest,
+  {
+    url: (state) => state.url,
+    method: (state) => state.method,
+    headers: (state) => state.headers,
+    body: requestBody,
+  },
+);
+
+function lazyRequest(state: RequestState): Request {
+  const request = Object.create(LAZY_REQUEST);
+  request[REQUEST_STATE] = state;
+  return request;
+}
+
+/** The request's parts, or `undefined` for a target Deno would refuse. */
+function requestState(
   req: IncomingMessage,
+  res: ServerResponse,
   scheme: string,
   fallbackHost: string,
-): Request | undefined {
+): RequestState | undefined {
   const target = req.url ?? "";
   if (BAD_TARGET.test(target)) return undefined;
   const raw = req.rawHeaders;
@@ -201,79 +335,207 @@ function toRequest(
       hasBody = true;
     }
   }
-  const method = req.method ?? "GET";
+  // A Host that is not a host (a path, user info, spaces…) would change
+  // what the URL means: refused.
+  if (host !== "" && !HOST.test(host)) return undefined;
   let url: string;
   if (target.charCodeAt(0) === 47 /* "/" */) {
     url = `${scheme}://${host || fallbackHost}${target}`;
-  } else if (/^https?:\/\//i.test(target)) {
+  } else if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
     url = target; // absolute-form, as a proxy gets it
+  } else if (target === "*") {
+    url = `${scheme}://${host || fallbackHost}/`; // OPTIONS *
   } else {
-    url = `${scheme}://${host || fallbackHost}/`; // "*" (OPTIONS)
+    return undefined;
   }
-  const body = hasBody && method !== "GET" && method !== "HEAD"
-    ? bodyStream(req)
-    : null;
-  try {
-    // `duplex` is required with a stream body on Node, unknown to Deno's types.
-    return new Request(url, {
-      method,
-      headers,
-      body,
-      duplex: "half",
-    } as RequestInit);
-  } catch {
-    return undefined; // an unparsable URL or Host
-  }
+  return { url, method: req.method ?? "GET", headers, req, res, hasBody };
 }
 
 /**
  * The request body as a pull-based stream: Node's stream is paused whenever
  * the web stream's queue is full, and resumed on the next pull.
  */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let cancelled = false;
+function bodyStream(
+  req: IncomingMessage,
+  res: ServerResponse,
+): ReadableStream<Uint8Array> {
+  let done = false;
+  // `Expect: 100-continue` (see checkContinue): the client waits for a
+  // go-ahead, sent on the first read, as Deno does.
+  let expecting = EXPECTING.has(res);
   return new ReadableStream<Uint8Array>({
     start(controller): void {
       req.pause();
       req.on("data", (chunk: Uint8Array) => {
-        if (cancelled) return;
+        if (done) return;
         controller.enqueue(
           new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
         );
         if ((controller.desiredSize ?? 0) <= 0) req.pause();
       });
       req.once("end", () => {
-        if (!cancelled) controller.close();
+        if (!done) controller.close();
+        done = true;
       });
       req.once("error", (error) => {
-        if (!cancelled) controller.error(error);
+        if (!done) controller.error(error);
+        done = true;
       });
-      // A hang-up before the end: Node 20 emits "aborted", then "close".
+      // A hang-up before the end (Node 20: "aborted", then "close").
       req.once("close", () => {
-        if (!cancelled && !req.complete) {
-          cancelled = true;
-          controller.error(
-            Object.assign(new Error("the client hung up"), {
-              code: "ECONNRESET",
-            }),
-          );
+        if (!done && !req.complete) {
+          controller.error(hangUp());
         }
+        done = true;
       });
     },
     pull(): void {
+      if (expecting) {
+        expecting = false;
+        EXPECTING.delete(res);
+        if (!res.headersSent) res.writeContinue();
+      }
       req.resume();
     },
     cancel(): void {
       // The app read all it wanted (or too much): discard the rest, and
       // close the connection after the response unless the body ended.
-      cancelled = true;
+      done = true;
       req.resume();
-      if (!req.complete) {
-        const res = (req as { res?: ServerResponse }).res;
-        if (res && !res.headersSent) res.shouldKeepAlive = false;
-      }
+      if (!req.complete && !res.headersSent) res.shouldKeepAlive = false;
     },
+    // Pulled only when a read waits: nothing is read ahead of the app.
+  }, { highWaterMark: 0 });
+}
+
+function hangUp(): Error {
+  return Object.assign(new Error("the client hung up"), {
+    code: "ECONNRESET",
   });
+}
+
+// ---------------------------------------------------------------------------
+// The response
+
+/** What a light response holds until a real `Response` is needed. */
+interface ResponseState extends ResponseParts {
+  body: Uint8Array | ReadableStream<Uint8Array> | null;
+  /** The real `Response`, once a member other than these was used. */
+  real?: Response;
+}
+
+const RESPONSE_STATE = Symbol("wsgiref.responseState");
+
+function realResponse(state: ResponseState): Response {
+  return state.real ??= new Response(
+    state.body as ConstructorParameters<typeof Response>[0],
+    { status: state.status, headers: state.headers },
+  );
+}
+
+const LIGHT_RESPONSE: Response = lazyPrototype(
+  Response,
+  RESPONSE_STATE,
+  realResponse,
+  {
+    status: (state) => state.status,
+    ok: (state) => state.status >= 200 && state.status <= 299,
+    statusText: () => "",
+  },
+);
+
+function checkHeader(name: string, value: string): void {
+  if (!TOKEN.test(name)) {
+    throw new TypeError(`invalid header name: ${JSON.stringify(name)}`);
+  }
+  if (BAD_VALUE.test(value)) {
+    throw new TypeError(`invalid value of header ${name}`);
+  }
+}
+
+/**
+ * A response for this bridge to write straight from `body` (no body
+ * stream, no `Headers`): a `Response` to anything else, made on first use.
+ * It checks what `new Response` checks, throwing the same errors.
+ *
+ * @param body The bytes, a stream, or `null`.
+ * @param init The status and headers (an object, or pairs).
+ * @returns The response.
+ * @throws {RangeError} For a status outside 200–599.
+ * @throws {TypeError} For a header name that is not a token, a value with
+ *   NUL, CR or LF, or a body with status 204, 205 or 304.
+ */
+export function makeResponse(
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  init: ResponseParts,
+): Response {
+  const status = Math.trunc(init.status); // WebIDL's unsigned short
+  if (!(status >= 200 && status <= 599)) {
+    throw new RangeError(
+      `status must be an integer from 200 to 599, got ${status}`,
+    );
+  }
+  if (body !== null && (status === 204 || status === 205 || status === 304)) {
+    throw new TypeError(`a response with status ${status} cannot have a body`);
+  }
+  const headers = init.headers;
+  if (Array.isArray(headers)) {
+    for (const [name, value] of headers) checkHeader(name, value);
+  } else {
+    for (const name in headers) checkHeader(name, headers[name]);
+  }
+  const response = Object.create(LIGHT_RESPONSE);
+  response[RESPONSE_STATE] = { status, headers, body } satisfies ResponseState;
+  return response;
+}
+
+/** `value` without the leading and trailing whitespace `Headers` drops. */
+function trimValue(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9
+    ? value.replace(/^[\t ]+|[\t ]+$/g, "")
+    : value;
+}
+
+/** A header list for `writeHead`, and whether it has `Content-Length`. */
+interface HeadList {
+  list: string[];
+  hasLength: boolean;
+}
+
+function lightHead(state: ResponseState): HeadList {
+  const list: string[] = [];
+  let hasLength = false;
+  const noLength = state.status === 204 || state.status === 304;
+  const add = (name: string, value: string): void => {
+    if (name.length === 14 && name.toLowerCase() === "content-length") {
+      if (noLength) return;
+      hasLength = true;
+    }
+    list.push(name, trimValue(value));
+  };
+  const headers = state.headers;
+  if (Array.isArray(headers)) {
+    for (const [name, value] of headers) add(name, value);
+  } else {
+    for (const name in headers) add(name, headers[name]);
+  }
+  return { list, hasLength };
+}
+
+function responseHead(response: Response): HeadList {
+  const list: string[] = [];
+  let hasLength = false;
+  const noLength = response.status === 204 || response.status === 304;
+  response.headers.forEach((value, name) => {
+    if (name === "content-length") {
+      if (noLength) return;
+      hasLength = true;
+    }
+    list.push(name, value);
+  });
+  return { list, hasLength };
 }
 
 type ReadResult = Awaited<
@@ -281,8 +543,8 @@ type ReadResult = Awaited<
 >;
 
 /**
- * How `promise` settled if it did within a few microtask turns (a body
- * known whole ends that fast), else `undefined`.
+ * How `promise` settled if it did within a few microtask turns (a byte
+ * body ends that fast), else `undefined`.
  */
 async function peek(
   promise: Promise<ReadResult>,
@@ -297,22 +559,15 @@ async function peek(
   return outcome;
 }
 
-/** The response's headers as Node's flat `[name, value, …]` list. */
-function flatHeaders(
-  response: Response,
-  status: number,
-): { list: string[]; hasLength: boolean } {
-  const list: string[] = [];
-  let hasLength = false;
-  const noLength = status === 204 || status === 304;
-  response.headers.forEach((value, name) => {
-    if (name === "content-length") {
-      if (noLength) return;
-      hasLength = true;
-    }
-    list.push(name, value);
-  });
-  return { list, hasLength };
+/** Answers a failure: the error page if nothing was sent, else cuts off. */
+function fail(res: ServerResponse, error: unknown): void {
+  if (res.destroyed) return;
+  if (!res.headersSent) {
+    res.writeHead(500, ERROR_HEADERS).end(INTERNAL_ERROR);
+  } else {
+    // Aborting the message: the client sees the body was cut off.
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
 }
 
 /** Writes `response` to `res`: status, headers, then the body, pulled. */
@@ -320,8 +575,25 @@ async function sendResponse(
   res: ServerResponse,
   response: Response,
 ): Promise<void> {
+  const light = (response as { [RESPONSE_STATE]?: ResponseState })[
+    RESPONSE_STATE
+  ];
+  if (light !== undefined && light.real === undefined) {
+    const { list, hasLength } = lightHead(light);
+    const body = light.body;
+    if (body === null || body instanceof Uint8Array) {
+      if (!hasLength && light.status !== 204 && light.status !== 304) {
+        list.push("content-length", String(body?.length ?? 0));
+      }
+      res.writeHead(light.status, list).end(body ?? undefined);
+      return;
+    }
+    res.writeHead(light.status, list);
+    return await pump(res, body.getReader(), undefined);
+  }
+
   const status = response.status;
-  const { list, hasLength } = flatHeaders(response, status);
+  const { list, hasLength } = responseHead(response);
   const body = response.body;
   if (body === null) {
     if (!hasLength && status !== 204 && status !== 304) {
@@ -330,59 +602,61 @@ async function sendResponse(
     res.writeHead(status, list).end();
     return;
   }
-  const reader = body.getReader();
-  let gone = false;
-  let wake: (() => void) | undefined;
-  res.once("close", () => {
-    if (!res.writableFinished) {
-      gone = true;
-      reader.cancel(
-        Object.assign(new Error("the client hung up"), { code: "ECONNRESET" }),
-      ).catch(() => {});
-    }
-    wake?.();
-  });
-  const fail = (error: unknown): void => {
-    // The body failed: abort the message, so the client sees it cut off.
-    if (!res.headersSent) {
-      res.writeHead(500, {
-        "content-type": "text/plain;charset=UTF-8",
-        "content-length": String(INTERNAL_ERROR.length),
-      }).end(INTERNAL_ERROR);
-    } else {
-      res.destroy(error instanceof Error ? error : new Error(String(error)));
-    }
-  };
-
   // A body that ends without waiting (a byte body) goes out whole, with
   // Content-Length; one that waits gets its headers at once, and streams.
-  let pending = reader.read();
-  let first = await peek(pending);
-  if (first instanceof Error) return fail(first);
+  const reader = body.getReader();
+  const first = await peek(reader.read());
+  if (first instanceof Error) return fail(res, first);
   if (first === undefined) {
     res.writeHead(status, list);
     res.flushHeaders();
-  } else if (first.done) {
+    return await pump(res, reader, undefined);
+  }
+  if (first.done) {
     if (!hasLength) list.push("content-length", "0");
     res.writeHead(status, list).end();
     return;
-  } else {
-    pending = reader.read();
-    const second = await peek(pending);
-    if (second instanceof Error) return fail(second);
-    if (second?.done) {
-      if (!hasLength) list.push("content-length", String(first.value.length));
-      res.writeHead(status, list).end(first.value);
-      return;
-    }
-    res.writeHead(status, list);
-    if (!res.write(first.value)) await drained();
-    first = second;
   }
+  const pending = reader.read();
+  const second = await peek(pending);
+  if (second instanceof Error) return fail(res, second);
+  if (second?.done) {
+    if (!hasLength) list.push("content-length", String(first.value.length));
+    res.writeHead(status, list).end(first.value);
+    return;
+  }
+  res.writeHead(status, list);
+  res.write(first.value);
+  return await pump(res, reader, second ?? pending);
+}
 
-  function drained(): Promise<void> {
-    if (gone) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+/**
+ * Pulls `reader` into `res`, one chunk at a time, waiting for `drain`
+ * whenever Node's buffer is full; a hang-up cancels the stream, an error
+ * of the stream cuts the message off.
+ */
+async function pump(
+  res: ServerResponse,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  next: ReadResult | Promise<ReadResult> | undefined,
+): Promise<void> {
+  let gone = false;
+  let wake: (() => void) | undefined;
+  const onClose = (): void => {
+    if (!res.writableFinished) {
+      gone = true;
+      reader.cancel(hangUp()).catch(() => {});
+    }
+    wake?.();
+  };
+  if (res.destroyed) {
+    // Gone before the body started.
+    await reader.cancel(hangUp()).catch(() => {});
+    return;
+  }
+  res.once("close", onClose);
+  const drained = (): Promise<void> =>
+    new Promise<void>((resolve) => {
       const done = (): void => {
         res.off("drain", done);
         wake = undefined;
@@ -391,20 +665,21 @@ async function sendResponse(
       wake = done;
       res.on("drain", done);
     });
-  }
-
   try {
-    let result = first ?? await pending;
     for (;;) {
+      if (res.writableNeedDrain) await drained();
       if (gone) return;
+      const result = await (next ?? reader.read());
+      next = undefined;
       if (result.done) break;
-      if (!res.write(result.value)) await drained();
-      if (gone) return;
-      result = await reader.read();
+      if (gone || res.destroyed) return;
+      res.write(result.value);
     }
   } catch (error) {
-    if (!gone) fail(error);
+    if (!gone) fail(res, error);
     return;
+  } finally {
+    res.off("close", onClose);
   }
   res.end();
 }

@@ -214,6 +214,9 @@ export class WSGIServer {
       this.serverPort = addr.port;
       this.baseEnviron.SERVER_PORT = String(addr.port);
       onListen?.(addr);
+    }, () => {
+      // A listen error (a port in use, on Node) reaches the caller through
+      // ready(); it must not also be an unhandled rejection here.
     });
     const signal = options.signal;
     if (signal) {
@@ -496,7 +499,9 @@ export class WSGIRequestHandler {
    */
   getEnviron(): Record<string, unknown> {
     const server = this.server;
-    const env: Record<string, unknown> = { ...server.baseEnviron };
+    // Object.assign, not a spread: Node 20's V8 makes later additions to a
+    // spread copy very slow (tens of µs per request).
+    const env: Record<string, unknown> = Object.assign({}, server.baseEnviron);
     addRequestVars(env, this.request, {
       serverName: server.serverName,
       serverPort: String(server.serverPort),

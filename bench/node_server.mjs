@@ -1,10 +1,12 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
  * One Node benchmark server: `node bench/node_server.mjs KIND CASE`, where
- * KIND is `raw` (plain `node:http`) or `wsgi` (`makeServer` of the npm
- * build, `npm/`), and CASE is `hello` (13 bytes), `64k` (one 64 KiB body)
- * or `stream` (256 MiB in 64 KiB chunks). Both kinds send the same bytes.
- * Prints the port it listens on; SIGTERM stops it.
+ * KIND is `raw` (plain `node:http`), `edge` (the runtime edge alone: the
+ * npm build's `node:http` bridge answering with `makeResponse`, no WSGI) or
+ * `wsgi` (`makeServer` of the npm build, `npm/`), and CASE is `hello` (13
+ * bytes), `64k` (one 64 KiB body) or `stream` (256 MiB in 64 KiB chunks).
+ * Every kind sends the same bytes. Prints the port it listens on; SIGTERM
+ * stops it.
  *
  * @module
  */
@@ -67,8 +69,43 @@ function wsgiApp() {
   throw new Error(`unknown case ${name}`);
 }
 
+function edgeHandler(makeResponse) {
+  const headers = { "content-type": "text/plain" };
+  switch (name) {
+    case "hello":
+    case "64k": {
+      const body = name === "hello" ? HELLO : BLOCK;
+      return () => makeResponse(body, { status: 200, headers });
+    }
+    case "stream":
+      return () => {
+        let sent = 0;
+        return makeResponse(
+          new ReadableStream({
+            pull(controller) {
+              if (sent++ < STREAM_BLOCKS) controller.enqueue(BLOCK);
+              else controller.close();
+            },
+          }, { highWaterMark: 0 }),
+          { status: 200, headers },
+        );
+      };
+  }
+  throw new Error(`unknown case ${name}`);
+}
+
 let stop;
-if (kind === "raw") {
+if (kind === "edge") {
+  const { listen, makeResponse } = await import(
+    "../npm/esm/_runtime_server.js"
+  );
+  const server = listen(
+    { hostname: "127.0.0.1", port: 0 },
+    edgeHandler(makeResponse),
+  );
+  console.log((await server.ready).port);
+  stop = () => server.shutdown();
+} else if (kind === "raw") {
   const server = createServer(rawHandler());
   server.listen(0, "127.0.0.1", () => console.log(server.address().port));
   stop = () => server.close();

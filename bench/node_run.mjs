@@ -1,0 +1,221 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The Node benchmark: the WSGI layer (`makeServer` of the npm build, on
+ * `node:http`) against raw `node:http` serving the same bytes, side by side
+ * in one run, with the same load generator (`wrk`, Debian package `wrk`);
+ * between them, the runtime edge alone (the `node:http` bridge answering a
+ * fetch handler, no WSGI), to tell the bridge's cost from the engine's.
+ * The server is pinned to core 0 and wrk to core 1; kinds take turns in
+ * each round (order rotating); medians are reported with the ratios to
+ * raw, the server's CPU time per request (all its threads, from /proc),
+ * and its peak RSS.
+ *
+ * ```sh
+ * npm run bench:node -- [--duration 5] [--rounds 3] [--cases hello,headers,64k,stream]
+ * ```
+ *
+ * @module
+ */
+
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    duration: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    cases: { type: "string", default: "hello,headers,64k,stream" },
+    connections: { type: "string", default: "50" },
+  },
+});
+const DURATION = Number(values.duration);
+const ROUNDS = Number(values.rounds);
+const CASES = values.cases.split(",");
+const CONNECTIONS = Number(values.connections);
+const SERVER = fileURLToPath(new URL("./node_server.mjs", import.meta.url));
+
+/** Headers a browser sends, for the `headers` case (wrk alone sends only Host). */
+const BROWSER_HEADERS = [
+  "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  "Accept-Language: en-US,en;q=0.5",
+  "Accept-Encoding: gzip, deflate, br",
+  "Cookie: session=0123456789abcdef; theme=dark",
+  "Referer: http://127.0.0.1/index.html",
+  "Upgrade-Insecure-Requests: 1",
+  "Cache-Control: max-age=0",
+];
+
+function which(tool) {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!which("wrk")) {
+  console.error(
+    "bench: needs wrk (Debian package wrk: apt-get install -y wrk)",
+  );
+  process.exit(2);
+}
+const pin = which("taskset");
+
+/** Runs `command` pinned to `core` when taskset is there. */
+function pinned(core, command, args) {
+  return pin
+    ? ["taskset", ["-c", String(core), command, ...args]]
+    : [command, args];
+}
+
+function startServer(kind, name) {
+  const [command, args] = pinned(0, process.execPath, [SERVER, kind, name]);
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk) => {
+      text += chunk;
+      if (text.includes("\n")) {
+        resolve({ pid: child.pid, port: Number(text.trim()), child });
+      }
+    });
+    child.once(
+      "exit",
+      () => reject(new Error(`server ${kind} ${name} exited`)),
+    );
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    server.child.once("exit", resolve);
+    server.child.kill("SIGTERM");
+  });
+}
+
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, ticks of 10 ms
+}
+
+function peakRssMiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function toMiB(value, unit) {
+  const scale = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 };
+  return value * (scale[unit] ?? NaN);
+}
+
+function wrk(port, seconds, connections, headers = []) {
+  const [command, args] = pinned(1, "wrk", [
+    "-t1",
+    `-c${connections}`,
+    `-d${seconds}s`,
+    ...headers.flatMap((h) => ["-H", h]),
+    `http://127.0.0.1:${port}/`,
+  ]);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let text = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => text += chunk);
+    child.once("exit", () => {
+      const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
+      const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
+      const total = /(\d+) requests in/.exec(text);
+      if (!rps || !transfer || !total) {
+        reject(new Error(`cannot read wrk's output:\n${text}`));
+      } else {
+        resolve({
+          requestsPerSec: Number(rps[1]),
+          mibPerSec: toMiB(Number(transfer[1]), transfer[2]),
+          requests: Number(total[1]),
+        });
+      }
+    });
+  });
+}
+
+async function measure(kind, name) {
+  const server = await startServer(kind, name === "headers" ? "hello" : name);
+  try {
+    const headers = name === "headers" ? BROWSER_HEADERS : [];
+    const connections = name === "stream" ? 1 : CONNECTIONS;
+    await wrk(server.port, 1, connections, headers); // warm up
+    try {
+      writeFileSync(`/proc/${server.pid}/clear_refs`, "5");
+    } catch {
+      // not permitted: the peak then includes the warm-up
+    }
+    const before = cpuSeconds(server.pid);
+    const result = await wrk(server.port, DURATION, connections, headers);
+    const cpu = cpuSeconds(server.pid) - before;
+    return {
+      requestsPerSec: result.requestsPerSec,
+      mibPerSec: result.mibPerSec,
+      cpuMicrosPerRequest: (cpu * 1e6) / result.requests,
+      peakRssMiB: peakRssMiB(server.pid),
+    };
+  } finally {
+    await stopServer(server);
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const fmt = (n, digits = 0) =>
+  n.toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+
+console.log(
+  `Node ${process.versions.node}: wrk -t1 -c${CONNECTIONS} (stream: -c1), ${DURATION}s × ${ROUNDS} rounds, server on core 0, wrk on core 1${
+    pin ? "" : " (taskset missing: not pinned)"
+  }`,
+);
+const KINDS = ["raw", "edge", "wsgi"];
+console.log(
+  "| case | raw req/s | edge req/s | wsgi req/s | edge/raw | wsgi/raw | raw MiB/s | wsgi MiB/s | raw CPU µs/req | edge CPU µs/req | wsgi CPU µs/req | raw peak RSS MiB | wsgi peak RSS MiB |",
+);
+console.log(
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+);
+for (const name of CASES) {
+  const samples = { raw: [], edge: [], wsgi: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]);
+    for (const kind of order) samples[kind].push(await measure(kind, name));
+  }
+  const m = (kind, key) => median(samples[kind].map((s) => s[key]));
+  const rps = (kind) => m(kind, "requestsPerSec");
+  const cpu = (kind) => fmt(m(kind, "cpuMicrosPerRequest"), 1);
+  const rss = (kind) =>
+    fmt(Math.max(...samples[kind].map((s) => s.peakRssMiB)), 1);
+  console.log(
+    `| ${name} | ${fmt(rps("raw"))} | ${fmt(rps("edge"))} | ${
+      fmt(rps("wsgi"))
+    } | ${fmt(rps("edge") / rps("raw"), 3)} | ${
+      fmt(rps("wsgi") / rps("raw"), 3)
+    } | ${fmt(m("raw", "mibPerSec"), 1)} | ${
+      fmt(m("wsgi", "mibPerSec"), 1)
+    } | ${cpu("raw")} | ${cpu("edge")} | ${cpu("wsgi")} | ${rss("raw")} | ${
+      rss("wsgi")
+    } |`,
+  );
+}

@@ -1,0 +1,138 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The npm package's command, `wsgiref-serve` (`bin/wsgiref-serve.ts`), in a
+ * child Node process: it serves the demo app or an app module's export,
+ * prints what Python prints, logs each request, drains and exits 0 on
+ * SIGTERM, and exits 2 on a usage mistake. It needs the npm build (`npm run
+ * build`), so it runs under `node --test` only; `deno test` skips it (the
+ * Deno command line is tested by `deno_simple_server_test.ts`).
+ *
+ * @module
+ */
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const ON_NODE = !("Deno" in globalThis);
+const SKIP = !ON_NODE && "runs on the npm build, under node --test";
+/** `npm/esm/bin/wsgiref-serve.js`, next to this file's `npm/esm/tests/`. */
+const BIN = fileURLToPath(new URL("../bin/wsgiref-serve.js", import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], cwd?: string): Run {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (text) => out += text);
+  child.stderr!.setEncoding("utf8").on("data", (text) => err += text);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => resolve(code))
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits for the "Serving HTTP on H port P ..." line; returns the port. */
+async function servingPort(server: Run): Promise<number> {
+  const pattern = /^Serving HTTP on 127\.0\.0\.1 port (\d+) \.\.\.$/m;
+  await until(
+    () => pattern.test(server.stdout()) || server.child.exitCode !== null,
+    10_000,
+    "the Serving line",
+  );
+  const match = pattern.exec(server.stdout());
+  assert.ok(match, `no Serving line; stderr: ${server.stderr()}`);
+  return Number(match[1]);
+}
+
+describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
+  test("serves the demo app; SIGTERM drains and exits 0, the request logged", async () => {
+    const server = run(["--port", "0"]);
+    try {
+      const port = await servingPort(server);
+      const response = await fetch(`http://127.0.0.1:${port}/xyz?abc`);
+      const text = await response.text();
+      assert.equal(response.status, 200);
+      assert.ok(text.startsWith("Hello world!\n\n"), text);
+      assert.match(text, /^PATH_INFO = '\/xyz'$/m);
+      assert.match(text, /^SERVER_SOFTWARE = 'WSGIServer\/0\.2 Node\//m);
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    assert.equal(await server.exited, 0);
+    assert.match(
+      server.stderr(),
+      /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/xyz\?abc HTTP\/1\.1" 200 \d+$/m,
+    );
+  });
+
+  test("serves a module's named export: app.js:name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsgiref_bin_"));
+    try {
+      writeFileSync(
+        join(dir, "app.mjs"),
+        `export function other(environ, startResponse) {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return [new TextEncoder().encode("other " + environ.PATH_INFO)];
+}
+`,
+      );
+      const server = run(["--port", "0", "app.mjs:other"], dir);
+      try {
+        const port = await servingPort(server);
+        const response = await fetch(`http://127.0.0.1:${port}/p`);
+        assert.equal(await response.text(), "other /p");
+      } finally {
+        server.child.kill("SIGTERM");
+      }
+      assert.equal(await server.exited, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("--help prints the usage and exits 0; mistakes exit 2", async () => {
+    const help = run(["--help"]);
+    assert.equal(await help.exited, 0);
+    assert.match(help.stdout(), /^Usage: /);
+
+    for (
+      const [args, message] of [
+        [["--bogus"], /bogus/],
+        [["--port", "http"], /--port must be an integer/],
+        [["missing_module.mjs"], /cannot load the app module/],
+      ] as const
+    ) {
+      const bad = run([...args]);
+      assert.equal(await bad.exited, 2, args.join(" "));
+      assert.match(bad.stderr(), message);
+      assert.match(bad.stderr(), /Usage: /);
+    }
+  });
+});

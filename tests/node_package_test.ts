@@ -1,0 +1,232 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The npm package as a user gets it: `npm pack` on the build (`npm/`), the
+ * tarball installed offline into a fresh temporary Node project (it has no
+ * dependencies), each entry point imported by its package name, a server
+ * started from it and a page fetched, the `wsgiref-serve` command run from
+ * `node_modules/.bin`, and a TypeScript consumer type-checked against the
+ * package's `.d.ts` files. It needs the npm build and npm, so it runs under
+ * `node --test` only; `deno test` skips it.
+ *
+ * @module
+ */
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const ON_NODE = !("Deno" in globalThis);
+const SKIP = !ON_NODE && "runs on the npm build, under node --test";
+/** `npm/`, from this file's `npm/esm/tests/`. */
+const PACKAGE_DIR = fileURLToPath(new URL("../../", import.meta.url));
+/** The repository, for its TypeScript compiler and `@types/node`. */
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+interface PackageJson {
+  name: string;
+  version: string;
+  exports: Record<string, { types: string; default: string }>;
+  bin: Record<string, string>;
+}
+
+interface PackResult {
+  filename: string;
+  files: Array<{ path: string }>;
+}
+
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+
+function npm(args: string[], cwd: string): string {
+  return execFileSync(NPM, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
+}
+
+describe("the npm tarball in a fresh Node project", { skip: SKIP }, () => {
+  let project = "";
+  let pkg: PackageJson;
+  let packed: PackResult;
+
+  before(() => {
+    project = mkdtempSync(join(tmpdir(), "wsgiref_consumer_"));
+    pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8"));
+    const output = npm(
+      ["pack", "--json", "--pack-destination", project],
+      PACKAGE_DIR,
+    );
+    packed = JSON.parse(output)[0];
+    writeFileSync(
+      join(project, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    npm(
+      [
+        "install",
+        "--offline",
+        "--no-audit",
+        "--no-fund",
+        "--no-package-lock",
+        join(project, packed.filename),
+      ],
+      project,
+    );
+  });
+
+  after(() => {
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  test("the tarball holds the modules, types, maps, bin, README and LICENSE; no tests", () => {
+    const files = packed.files.map((file) => file.path).sort();
+    for (
+      const path of [
+        "package.json",
+        "README.md",
+        "LICENSE",
+        "esm/mod.js",
+        "esm/mod.d.ts",
+        "esm/mod.js.map",
+        "esm/bin/wsgiref-serve.js",
+        "esm/_runtime_server_node.js",
+      ]
+    ) {
+      assert.ok(files.includes(path), `${path} is packed`);
+    }
+    for (const [key, target] of Object.entries(pkg.exports)) {
+      assert.ok(files.includes(target.default.slice(2)), `${key}: its module`);
+      assert.ok(files.includes(target.types.slice(2)), `${key}: its types`);
+    }
+    assert.deepEqual(files.filter((path) => path.includes("tests/")), []);
+  });
+
+  test("every entry point imports by name, exporting what the build does", () => {
+    const script = `
+      const pkg = ${JSON.stringify(pkg)};
+      const out = {};
+      for (const key of Object.keys(pkg.exports)) {
+        const ns = await import(pkg.name + key.slice(1));
+        out[key] = Object.keys(ns).sort();
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const installed = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: project,
+        encoding: "utf8",
+      }),
+    );
+    assert.deepEqual(Object.keys(installed), Object.keys(pkg.exports));
+    assert.ok(installed["."].includes("makeServer"));
+    assert.ok(installed["./handlers"].includes("CGIHandler"));
+    for (const [key, names] of Object.entries(installed)) {
+      for (const name of names as string[]) {
+        assert.ok(installed["."].includes(name), `${key} ${name} in "."`);
+      }
+    }
+  });
+
+  test("a server from the installed package answers a fetch", () => {
+    const script = `
+      import { demoApp, makeServer } from "@wsgi/wsgiref/simple_server";
+      import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+      const httpd = makeServer("127.0.0.1", 0, demoApp, { quiet: true });
+      await httpd.ready();
+      const serving = httpd.serveForever();
+      try {
+        const response = await fetch(\`http://127.0.0.1:\${httpd.serverPort}/page?x=1\`);
+        const direct = await toFetchHandler(demoApp)(new Request("http://h/direct"));
+        console.log(JSON.stringify({
+          status: response.status,
+          length: response.headers.get("content-length"),
+          text: await response.text(),
+          direct: await direct.text(),
+        }));
+      } finally {
+        await httpd.shutdown();
+        await serving;
+      }
+    `;
+    const result = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: project,
+        encoding: "utf8",
+        timeout: 20_000,
+      }),
+    );
+    assert.equal(result.status, 200);
+    assert.ok(result.text.startsWith("Hello world!\n\n"));
+    assert.match(result.text, /^PATH_INFO = '\/page'$/m);
+    assert.match(result.text, /^QUERY_STRING = 'x=1'$/m);
+    assert.equal(
+      Number(result.length),
+      new TextEncoder().encode(result.text).length,
+    );
+    assert.match(result.direct, /^PATH_INFO = '\/direct'$/m);
+  });
+
+  test("its bin, wsgiref-serve, is installed and runs", () => {
+    const bin = join(project, "node_modules", ".bin", Object.keys(pkg.bin)[0]);
+    const help = spawnSync(bin, ["--help"], { encoding: "utf8" });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: /);
+  });
+
+  test("a TypeScript consumer type-checks against the package's .d.ts", () => {
+    const imports = Object.keys(pkg.exports).map((key, i) =>
+      `import * as entry${i} from "${pkg.name}${key.slice(1)}";\n` +
+      `void entry${i};\n`
+    ).join("");
+    writeFileSync(
+      join(project, "consumer.ts"),
+      `${imports}
+import { makeServer, ResponseHeaders, type WSGIApplication } from "@wsgi/wsgiref";
+import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+import type { WSGIEnvironment } from "@wsgi/wsgiref/types";
+
+const app: WSGIApplication = (environ: WSGIEnvironment, startResponse) => {
+  const headers = new ResponseHeaders([["Content-Type", "text/plain"]]);
+  startResponse("200 OK", headers.items());
+  return [new TextEncoder().encode(environ.PATH_INFO)];
+};
+const httpd = makeServer("127.0.0.1", 0, app, { quiet: true });
+const port: number = httpd.serverPort;
+const handler: (request: Request) => Promise<Response> = toFetchHandler(app);
+// @ts-expect-error: a string is not a ResponseBody
+const bad: WSGIApplication = () => "not bytes";
+void [port, handler, bad];
+await httpd.shutdown();
+`,
+    );
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2023"],
+          types: ["node"],
+          typeRoots: [join(REPO, "node_modules", "@types")],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+        },
+        files: ["consumer.ts"],
+      }),
+    );
+    const tsc = spawnSync(
+      process.execPath,
+      [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", "."],
+      { cwd: project, encoding: "utf8" },
+    );
+    assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  });
+});

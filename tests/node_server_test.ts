@@ -1,0 +1,891 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * `makeServer` over real sockets, written against `node:net`, so the same
+ * file runs under `deno test` (the server on `Deno.serve`) and under
+ * `node --test` on the npm build (the server on `node:http`, through
+ * `_runtime_server_node.ts`): the two runtime edges must answer the same
+ * bytes. What each edge must keep: `Content-Length` for a body known whole
+ * (HEAD too), chunked or close-delimited streaming, the canonical reason
+ * phrase, no body on 204/304, an empty 400 for a raw non-ASCII target,
+ * request and response bodies streamed with backpressure both ways, a
+ * hang-up that closes the app's body once, a failure after the headers
+ * that cuts the message off, a graceful shutdown, TLS, and a lazy
+ * `wsgiref.request` that is still a full `Request`.
+ *
+ * @module
+ */
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
+import {
+  makeServer,
+  type ServerOptions,
+  WSGIRequestHandler,
+  type WSGIServer,
+} from "../simple_server.ts";
+import { MemoryErrorStream } from "../_error_stream.ts";
+import { listen, makeResponse } from "../_runtime_server.ts";
+import type {
+  ErrorStream,
+  ResponseBody,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "../types.ts";
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+const HOST = "127.0.0.1";
+const RUNTIME = "Deno" in globalThis ? "Deno" : "Node";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function bytes(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text);
+}
+
+function tick(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `promise`, or a rejection after `ms`: a hung test fails instead. */
+async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `condition` until it holds, or fails after `ms`. */
+async function until(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await tick(5);
+  }
+}
+
+/** Collects `wsgi.errors` in memory (the server is otherwise quiet). */
+function capturingHandler(
+  errors: MemoryErrorStream,
+): typeof WSGIRequestHandler {
+  return class extends WSGIRequestHandler {
+    override getStderr(): ErrorStream {
+      return errors;
+    }
+  };
+}
+
+/** A server on a free port, serving, once its port is known. */
+async function serve(
+  app: WSGIApplication,
+  options: ServerOptions = {},
+): Promise<WSGIServer> {
+  const httpd = makeServer(HOST, 0, app, {
+    quiet: true,
+    gracePeriod: 2000,
+    ...options,
+  });
+  await httpd.ready();
+  void httpd.serveForever();
+  return httpd;
+}
+
+async function open(port: number): Promise<Socket> {
+  const socket = connect(port, HOST);
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+/** Everything the server sends until it closes the connection. */
+async function readAll(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+  } catch {
+    // a reset after the data: what arrived is the answer
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Sends `request` (with `Connection: close`) and reads the whole answer. */
+async function exchange(
+  port: number,
+  request: string | Uint8Array,
+): Promise<Buffer> {
+  const socket = await open(port);
+  socket.write(request);
+  return await within(readAll(socket), 10_000, "the response");
+}
+
+interface RawResponse {
+  statusLine: string;
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+function parse(raw: Buffer): RawResponse {
+  const end = raw.indexOf("\r\n\r\n");
+  assert.ok(end > 0, `no response head in ${JSON.stringify(raw.toString())}`);
+  const [statusLine, ...lines] = raw.subarray(0, end).toString("latin1")
+    .split("\r\n");
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon).toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers.set(
+      name,
+      headers.has(name) ? `${headers.get(name)}, ${value}` : value,
+    );
+  }
+  return { statusLine, headers, body: raw.subarray(end + 4) };
+}
+
+/** The payload of a chunked body, and whether its last chunk arrived. */
+function dechunk(body: Buffer): { data: Buffer; complete: boolean } {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at < body.length) {
+    const lineEnd = body.indexOf("\r\n", at);
+    if (lineEnd < 0) break;
+    const size = parseInt(body.subarray(at, lineEnd).toString(), 16);
+    if (size === 0) return { data: Buffer.concat(parts), complete: true };
+    if (lineEnd + 2 + size > body.length) break;
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+  return { data: Buffer.concat(parts), complete: false };
+}
+
+function get(path: string, extra = "", version = "1.1"): string {
+  return `GET ${path} HTTP/${version}\r\nHost: ${HOST}\r\n${extra}Connection: close\r\n\r\n`;
+}
+
+const hello: WSGIApplication = (_environ, startResponse) => {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return [bytes("hello")];
+};
+
+/** An app that streams `blocks` chunks, a macrotask apart. */
+function streaming(blocks: string[]): WSGIApplication {
+  return async function* (_environ, startResponse) {
+    startResponse("200 OK", [["Content-Type", "text/plain"]]);
+    for (const block of blocks) {
+      yield bytes(block);
+      await tick(1);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
+  test("a byte body goes out with Content-Length, a streamed one chunked", async () => {
+    await using whole = await serve(hello);
+    const a = parse(await exchange(whole.serverPort, get("/")));
+    assert.equal(a.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(a.headers.get("content-length"), "5");
+    assert.equal(a.headers.get("transfer-encoding"), undefined);
+    assert.equal(a.headers.get("content-type"), "text/plain");
+    assert.match(a.headers.get("server")!, /^WSGIServer\/0\.2 (Deno|Node)\//);
+    assert.ok(a.headers.has("date"));
+    assert.equal(a.body.toString(), "hello");
+
+    await using streamed = await serve(streaming(["one ", "two ", "three"]));
+    const b = parse(await exchange(streamed.serverPort, get("/")));
+    assert.equal(b.headers.get("transfer-encoding"), "chunked");
+    assert.equal(b.headers.get("content-length"), undefined);
+    const { data, complete } = dechunk(b.body);
+    assert.ok(complete);
+    assert.equal(data.toString(), "one two three");
+  });
+
+  test("an empty body: Content-Length 0", async () => {
+    await using httpd = await serve((_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [];
+    });
+    const r = parse(await exchange(httpd.serverPort, get("/")));
+    assert.equal(r.headers.get("content-length"), "0");
+    assert.equal(r.body.length, 0);
+  });
+
+  test("the app's own Content-Length is kept, and the body streams", async () => {
+    await using httpd = await serve(async function* (_environ, startResponse) {
+      startResponse("200 OK", [["Content-Length", "6"]]);
+      yield bytes("abc");
+      await tick(1);
+      yield bytes("def");
+    });
+    const r = parse(await exchange(httpd.serverPort, get("/")));
+    assert.equal(r.headers.get("content-length"), "6");
+    assert.equal(r.headers.get("transfer-encoding"), undefined);
+    assert.equal(r.body.toString(), "abcdef");
+  });
+
+  test("HTTP/1.0: a streamed body is close-delimited, never chunked", async () => {
+    await using httpd = await serve(streaming(["a", "b", "c"]));
+    const r = parse(await exchange(httpd.serverPort, get("/", "", "1.0")));
+    assert.match(r.statusLine, /^HTTP\/1\.[01] 200 OK$/);
+    assert.equal(r.headers.get("transfer-encoding"), undefined);
+    assert.equal(r.body.toString(), "abc");
+  });
+
+  test("HEAD: the Content-Length of the body, and no body", async () => {
+    await using httpd = await serve(hello);
+    const raw = await exchange(
+      httpd.serverPort,
+      `HEAD / HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`,
+    );
+    const r = parse(raw);
+    assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(r.headers.get("content-length"), "5");
+    assert.equal(r.body.length, 0);
+  });
+
+  test("204 and 304 go out with neither a body nor Content-Length", async () => {
+    for (const status of ["204 No Content", "304 Not Modified"]) {
+      await using httpd = await serve((_environ, startResponse) => {
+        startResponse(status, [["Content-Length", "5"]]);
+        return [bytes("hello")];
+      });
+      const r = parse(await exchange(httpd.serverPort, get("/")));
+      assert.equal(r.statusLine, `HTTP/1.1 ${status}`);
+      assert.equal(r.headers.get("content-length"), undefined, status);
+      assert.equal(r.headers.get("transfer-encoding"), undefined, status);
+      assert.equal(r.body.length, 0, status);
+    }
+  });
+
+  test("the canonical reason phrase goes out, whatever the app says", async () => {
+    await using httpd = await serve((_environ, startResponse) => {
+      startResponse("404 Nothing Here", [["Content-Type", "text/plain"]]);
+      return [bytes("no")];
+    });
+    const r = parse(await exchange(httpd.serverPort, get("/")));
+    assert.equal(r.statusLine, "HTTP/1.1 404 Not Found");
+  });
+
+  test("the environ a client's bytes produce", async () => {
+    let seen: WSGIEnvironment | undefined;
+    await using httpd = await serve((environ, startResponse) => {
+      seen = environ;
+      startResponse("200 OK", []);
+      return [];
+    });
+    await exchange(
+      httpd.serverPort,
+      get(
+        "/caf%C3%A9/x?a=1&b=%20",
+        "X-Multi: one\r\nX-Multi: two\r\nCookie: a=1\r\nCookie: b=2\r\n" +
+          "X-Name: ada\r\nX_Name: spoof\r\n",
+      ),
+    );
+    const environ = seen!;
+    assert.equal(environ.REQUEST_METHOD, "GET");
+    assert.equal(environ.PATH_INFO, "/caf\u00c3\u00a9/x");
+    assert.equal(environ.QUERY_STRING, "a=1&b=%20");
+    assert.equal(environ.SERVER_NAME, HOST);
+    assert.equal(environ.SERVER_PORT, String(httpd.serverPort));
+    assert.equal(environ.SERVER_PROTOCOL, "HTTP/1.1");
+    assert.equal(environ.REMOTE_ADDR, HOST);
+    assert.match(String(environ.REMOTE_PORT), /^[1-9][0-9]*$/);
+    assert.equal(environ.HTTP_HOST, HOST);
+    assert.equal(environ.HTTP_X_MULTI, "one, two");
+    assert.equal(environ.HTTP_COOKIE, "a=1; b=2");
+    assert.equal(environ.HTTP_X_NAME, "ada");
+    assert.equal(environ.CONTENT_LENGTH, "");
+    assert.equal(environ["wsgi.url_scheme"], "http");
+    assert.equal(environ["wsgi.multithread"], true);
+    assert.match(
+      String(environ.SERVER_SOFTWARE),
+      new RegExp(`^WSGIServer/0\\.2 ${RUNTIME}/\\d`),
+    );
+  });
+
+  test("a raw non-ASCII byte in the target: an empty 400, the app not run", async () => {
+    let ran = false;
+    await using httpd = await serve((_environ, startResponse) => {
+      ran = true;
+      startResponse("200 OK", []);
+      return [];
+    });
+    const request = Buffer.from(get("/caf\u00e9"), "latin1");
+    const r = parse(await exchange(httpd.serverPort, request));
+    assert.match(r.statusLine, /^HTTP\/1\.1 400 /);
+    assert.equal(r.body.length, 0);
+    assert.equal(ran, false);
+  });
+
+  test("request bodies: Content-Length read exactly, a chunked upload in pieces", async () => {
+    await using httpd = await serve(async (environ, startResponse) => {
+      const input = environ["wsgi.input"];
+      const parts = [
+        await input.read(3),
+        await input.readline(),
+        await input.read(),
+      ].map((part) => decoder.decode(part));
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(`${environ.CONTENT_LENGTH ?? "none"}|${parts.join("|")}`)];
+    });
+    const fixed = parse(
+      await exchange(
+        httpd.serverPort,
+        `POST / HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 11\r\n` +
+          `Connection: close\r\n\r\nabcdef\nghijEXTRA`,
+      ),
+    );
+    assert.equal(fixed.body.toString(), "11|abc|def\n|ghij");
+
+    const socket = await open(httpd.serverPort);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: chunked\r\n` +
+        `Connection: close\r\n\r\n`,
+    );
+    for (const piece of ["ab", "cdef\ng", "hij"]) {
+      await tick(10);
+      socket.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
+    }
+    socket.write("0\r\n\r\n");
+    const chunked = parse(await within(readAll(socket), 5000, "the echo"));
+    assert.equal(chunked.body.toString(), "none|abc|def\n|ghij");
+  });
+
+  test("Expect: 100-continue: the go-ahead comes before the app reads the body", async () => {
+    await using httpd = await serve(async (environ, startResponse) => {
+      const body = environ.PATH_INFO === "/read"
+        ? await environ["wsgi.input"].read()
+        : bytes("unread");
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [body];
+    });
+    const head = (path: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 4\r\n` +
+      `Expect: 100-continue\r\nConnection: close\r\n\r\n`;
+
+    // The client sends the body only after the go-ahead.
+    const reading = await open(httpd.serverPort);
+    let received = "";
+    reading.on("data", (chunk: Buffer) => received += chunk.toString("latin1"));
+    const ended = new Promise((resolve) => reading.once("end", resolve));
+    reading.write(head("/read"));
+    await until(() => received.length > 0, 5000, "100 Continue");
+    assert.equal(received, "HTTP/1.1 100 Continue\r\n\r\n");
+    reading.write("body");
+    await within(ended, 5000, "the answer");
+    assert.match(
+      received,
+      /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/,
+    );
+    assert.match(received, /\r\n\r\nbody$/);
+
+    // An app that answers without reading: the answer comes at once (Deno
+    // sends a 100 Continue before it, Node does not), the body unsent.
+    const skipping = await open(httpd.serverPort);
+    let answer = "";
+    skipping.on("data", (chunk: Buffer) => answer += chunk.toString("latin1"));
+    skipping.write(head("/skip"));
+    await until(() => answer.endsWith("\r\n\r\nunread"), 5000, "the answer");
+    const r = parse(
+      Buffer.from(
+        answer.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, ""),
+        "latin1",
+      ),
+    );
+    assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+    skipping.destroy();
+  });
+
+  test("the request body is read only as the app asks for it", async () => {
+    const TOTAL = 64 * 1024 * 1024;
+    let proceed!: () => void;
+    const waiting = new Promise<void>((resolve) => proceed = resolve);
+    await using httpd = await serve(async (environ, startResponse) => {
+      const input = environ["wsgi.input"];
+      await input.read(1);
+      await waiting;
+      let size = 1;
+      for (;;) {
+        const chunk = await input.read(1024 * 1024);
+        if (chunk.length === 0) break;
+        size += chunk.length;
+      }
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(String(size))];
+    });
+    const socket = await open(httpd.serverPort);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: ${TOTAL}\r\n` +
+        `Connection: close\r\n\r\n`,
+    );
+    const block = Buffer.alloc(256 * 1024, 0x61);
+    let flushed = 0;
+    let queued = 0;
+    const writing = (async () => {
+      while (queued < TOTAL) {
+        queued += block.length;
+        const more = socket.write(block, () => flushed += block.length);
+        if (!more) {
+          await new Promise((resolve) => socket.once("drain", resolve));
+        }
+      }
+    })();
+    await tick(500);
+    // The kernel's buffers take a few MiB; the server must not take more.
+    assert.ok(
+      flushed < TOTAL / 2,
+      `the client could send ${flushed} bytes to an app that read 1`,
+    );
+    proceed();
+    await within(writing, 20_000, "the upload");
+    const r = parse(await within(readAll(socket), 20_000, "the answer"));
+    assert.equal(r.body.toString(), String(TOTAL));
+  });
+
+  test("a client that does not read stops the app; then it gets every byte", async () => {
+    const BLOCK = new Uint8Array(64 * 1024).fill(0x62);
+    const BLOCKS = 1024; // 64 MiB
+    let yielded = 0;
+    await using httpd = await serve(function* (_environ, startResponse) {
+      startResponse("200 OK", [["Content-Type", "application/octet-stream"]]);
+      for (let i = 0; i < BLOCKS; i++) {
+        yielded++;
+        yield BLOCK;
+      }
+    });
+    const socket = await open(httpd.serverPort);
+    socket.pause();
+    socket.write(get("/"));
+    await tick(500);
+    assert.ok(yielded > 0, "the app started");
+    assert.ok(
+      yielded < BLOCKS / 2,
+      `the app yielded ${yielded} blocks to a client that read none`,
+    );
+    socket.resume();
+    const r = parse(await within(readAll(socket), 20_000, "the body"));
+    const { data, complete } = dechunk(r.body);
+    assert.ok(complete);
+    assert.equal(data.length, BLOCKS * BLOCK.length);
+    assert.equal(yielded, BLOCKS);
+  });
+
+  test("a client that hangs up mid-stream: the body is closed once, nothing logged", async () => {
+    const errors = new MemoryErrorStream();
+    let closed = 0;
+    let finalized = false;
+    const app: WSGIApplication = (_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      const body = (async function* () {
+        try {
+          for (;;) {
+            yield bytes("tick\n");
+            await tick(5);
+          }
+        } finally {
+          finalized = true;
+        }
+      })() as ResponseBody;
+      body.close = () => void closed++;
+      return body;
+    };
+    await using httpd = await serve(app, {
+      handlerClass: capturingHandler(errors),
+    });
+    const socket = await open(httpd.serverPort);
+    socket.write(get("/"));
+    await new Promise((resolve) => socket.once("data", resolve));
+    socket.destroy();
+    await until(() => closed > 0, 5000, "close() after the hang-up");
+    await tick(50);
+    assert.equal(closed, 1);
+    assert.ok(finalized, "the generator's finally ran");
+    assert.equal(errors.getValue(), "");
+  });
+
+  test("wsgiref.request is a full Request; its signal aborts on a hang-up", async () => {
+    let request: Request | undefined;
+    const app: WSGIApplication = async (environ, startResponse) => {
+      request = environ["wsgiref.request"];
+      assert.ok(request instanceof Request);
+      const text = await request.clone().text();
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return (async function* () {
+        yield bytes(
+          `${request!.method} ${new URL(request!.url).pathname} ${text}`,
+        );
+        await new Promise((resolve) =>
+          request!.signal.addEventListener("abort", resolve)
+        );
+      })();
+    };
+    await using httpd = await serve(app);
+    const socket = await open(httpd.serverPort);
+    socket.write(
+      `POST /p?q HTTP/1.1\r\nHost: ${HOST}\r\nContent-Length: 4\r\n\r\nbody`,
+    );
+    const head = await new Promise<Buffer>((resolve) =>
+      socket.once("data", resolve)
+    );
+    assert.match(head.toString(), /POST \/p body/);
+    assert.equal(request!.headers.get("content-length"), "4");
+    assert.equal(request!.signal.aborted, false);
+    socket.destroy();
+    await until(() => request!.signal.aborted, 5000, "the signal to abort");
+  });
+
+  test("an error after the headers cuts the message off; before, the 500 page", async () => {
+    const errors = new MemoryErrorStream();
+    await using late = await serve(async function* (_environ, startResponse) {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      yield bytes("partial");
+      await tick(1);
+      throw new Error("boom");
+    }, { handlerClass: capturingHandler(errors) });
+    const r = parse(await exchange(late.serverPort, get("/")));
+    assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+    const { data, complete } = dechunk(r.body);
+    assert.equal(data.toString(), "partial");
+    assert.equal(complete, false, "the client can tell it was cut off");
+    assert.match(errors.getValue(), /boom/);
+
+    await using early = await serve(() => {
+      throw new Error("early");
+    }, { handlerClass: capturingHandler(new MemoryErrorStream()) });
+    const e = parse(await exchange(early.serverPort, get("/")));
+    assert.equal(e.statusLine, "HTTP/1.1 500 Internal Server Error");
+    assert.doesNotMatch(e.body.toString(), /early/);
+  });
+});
+
+describe(`the server's life cycle (${RUNTIME})`, () => {
+  test("ready() gives the port", async () => {
+    const httpd = makeServer(HOST, 0, hello, { quiet: true });
+    try {
+      assert.equal(await httpd.ready(), httpd);
+      assert.ok(httpd.serverPort > 0);
+    } finally {
+      await httpd.shutdown();
+    }
+  });
+
+  test("the runtime edge: a port in use fails to listen", async () => {
+    const first = listen({ hostname: HOST, port: 0 }, () => new Response());
+    try {
+      const { port } = await first.ready;
+      assert.equal(first.addr?.port, port);
+      let failed: unknown;
+      try {
+        // Deno.serve throws at once; node:http rejects `ready`.
+        const second = listen({ hostname: HOST, port }, () => new Response());
+        await second.ready;
+        await second.shutdown();
+      } catch (error) {
+        failed = error;
+      }
+      assert.ok(failed instanceof Error, "listening twice on one port fails");
+      assert.match(
+        `${(failed as { code?: string }).code} ${(failed as Error).name}`,
+        /EADDRINUSE|AddrInUse/,
+      );
+    } finally {
+      await first.shutdown();
+    }
+  });
+
+  test("makeServer on a port in use: an error from makeServer or ready()", async () => {
+    await using httpd = await serve(hello);
+    let failed: unknown;
+    try {
+      const second = makeServer(HOST, httpd.serverPort, hello, {
+        quiet: true,
+      });
+      await second.ready();
+      await second.shutdown();
+    } catch (error) {
+      failed = error;
+    }
+    assert.ok(failed instanceof Error);
+    assert.match(
+      `${(failed as { code?: string }).code} ${(failed as Error).name}`,
+      /EADDRINUSE|AddrInUse/,
+    );
+  });
+
+  test("shutdown(): a response in flight finishes, idle connections do not hold it up", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => release = resolve);
+    const httpd = await serve(async function* (environ, startResponse) {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      yield bytes("first ");
+      if (environ.PATH_INFO === "/slow") await released;
+      yield bytes("last");
+    });
+    // An idle keep-alive connection: one request answered, still open.
+    const idle = await open(httpd.serverPort);
+    idle.write(`GET / HTTP/1.1\r\nHost: ${HOST}\r\n\r\n`);
+    await new Promise((resolve) => idle.once("data", resolve));
+    const idleClosed = new Promise((resolve) => idle.once("close", resolve));
+    idle.resume();
+
+    const slow = await open(httpd.serverPort);
+    slow.write(get("/slow"));
+    const answer = readAll(slow);
+    await tick(50);
+    const started = Date.now();
+    const stopping = httpd.shutdown();
+    await tick(50);
+    release();
+    await within(stopping, 3000, "shutdown()");
+    assert.ok(Date.now() - started < 2000, "no wait for keep-alive timeouts");
+    await within(idleClosed, 3000, "the idle connection to close");
+    const { data, complete } = dechunk(parse(await answer).body);
+    assert.equal(data.toString(), "first last");
+    assert.ok(complete);
+    await assert.rejects(open(httpd.serverPort), /ECONNREFUSED|refused/i);
+  });
+
+  test("when gracePeriod runs out, a response still running is cancelled", async () => {
+    let closed = 0;
+    const httpd = await serve((_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      const body = (async function* () {
+        for (;;) {
+          yield bytes("x");
+          await tick(10);
+        }
+      })() as ResponseBody;
+      body.close = () => void closed++;
+      return body;
+    }, { gracePeriod: 100 });
+    const socket = await open(httpd.serverPort);
+    socket.write(get("/"));
+    await new Promise((resolve) => socket.once("data", resolve));
+    socket.resume();
+    await within(httpd.shutdown(), 3000, "shutdown()");
+    await until(() => closed === 1, 2000, "close()");
+    socket.destroy();
+  });
+});
+
+describe(`the runtime edge: listen() and makeResponse() (${RUNTIME})`, () => {
+  /** A fetch handler served by the bare runtime edge, on a free port. */
+  async function edge(
+    handler: (request: Request) => Response | Promise<Response>,
+  ): Promise<{ port: number; [Symbol.asyncDispose](): Promise<void> }> {
+    const server = listen({ hostname: HOST, port: 0 }, handler);
+    const { port } = await server.ready;
+    return { port, [Symbol.asyncDispose]: () => server.shutdown() };
+  }
+
+  test("bytes with Content-Length; pairs keep repeated headers; a stream is chunked", async () => {
+    await using server = await edge((request) => {
+      if (new URL(request.url).pathname === "/stream") {
+        const parts = [bytes("ab"), bytes("cd")];
+        return makeResponse(
+          new ReadableStream({
+            pull(controller) {
+              const part = parts.shift();
+              if (part) controller.enqueue(part);
+              else controller.close();
+            },
+          }),
+          { status: 200, headers: { "content-type": "text/plain" } },
+        );
+      }
+      return makeResponse(bytes("hello"), {
+        status: 201,
+        headers: [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"], [
+          "X-Pad",
+          "  value  ",
+        ]],
+      });
+    });
+    const r = parse(await exchange(server.port, get("/")));
+    assert.equal(r.statusLine, "HTTP/1.1 201 Created");
+    assert.equal(r.headers.get("content-length"), "5");
+    assert.equal(r.headers.get("set-cookie"), "a=1, b=2"); // two lines
+    assert.equal(r.headers.get("x-pad"), "value");
+    assert.equal(r.body.toString(), "hello");
+    const s = parse(await exchange(server.port, get("/stream")));
+    assert.equal(s.headers.get("transfer-encoding"), "chunked");
+    assert.deepEqual(dechunk(s.body), {
+      data: Buffer.from("abcd"),
+      complete: true,
+    });
+  });
+
+  test("a plain Response works too: a byte body gets Content-Length", async () => {
+    await using server = await edge(() =>
+      new Response(bytes("plain"), { headers: { "x-kind": "web" } })
+    );
+    const r = parse(await exchange(server.port, get("/")));
+    assert.equal(r.headers.get("content-length"), "5");
+    assert.equal(r.headers.get("x-kind"), "web");
+    assert.equal(r.body.toString(), "plain");
+  });
+
+  test("a handler that throws: 500, the server goes on", async () => {
+    let calls = 0;
+    await using server = await edge(() => {
+      if (calls++ === 0) throw new Error("first");
+      return makeResponse(bytes("second"), { status: 200, headers: {} });
+    });
+    const first = parse(await exchange(server.port, get("/")));
+    assert.equal(first.statusLine, "HTTP/1.1 500 Internal Server Error");
+    const second = parse(await exchange(server.port, get("/")));
+    assert.equal(second.body.toString(), "second");
+  });
+
+  test("makeResponse() gives a Response to any other reader", async () => {
+    const response = makeResponse(bytes("text"), {
+      status: 404,
+      headers: { "Content-Type": "text/plain" },
+    });
+    assert.ok(response instanceof Response);
+    assert.equal(response.status, 404);
+    assert.equal(response.ok, false);
+    assert.equal(response.headers.get("content-type"), "text/plain");
+    const copy = response.clone();
+    assert.equal(await response.text(), "text");
+    assert.equal(response.bodyUsed, true);
+    assert.equal(await copy.text(), "text");
+    assert.equal(makeResponse(null, { status: 204, headers: {} }).body, null);
+  });
+
+  test("makeResponse() checks what new Response checks", () => {
+    for (const status of [199, 600]) {
+      assert.throws(
+        () => makeResponse(null, { status, headers: {} }),
+        RangeError,
+        String(status),
+      );
+    }
+    assert.throws(
+      () => makeResponse(null, { status: 200, headers: { "bad name": "x" } }),
+      TypeError,
+    );
+    assert.throws(
+      () => makeResponse(bytes("x"), { status: 204, headers: {} }),
+      TypeError,
+    );
+    assert.throws(
+      () => makeResponse(null, { status: 200, headers: [["X", "a\r\nb"]] }),
+      TypeError,
+    );
+  });
+
+  test("a Host that is not a host is refused with 400, the handler not run", {
+    // Deno.serve puts the Host as sent into request.url
+    // ("http://evil.example/x?/p"), so its path and query move.
+    skip: RUNTIME === "Deno" && "Deno.serve passes such a Host through",
+  }, async () => {
+    let calls = 0;
+    await using server = await edge(() => {
+      calls++;
+      return makeResponse(null, { status: 200, headers: {} });
+    });
+    const r = parse(
+      await exchange(
+        server.port,
+        `GET /p HTTP/1.1\r\nHost: evil.example/x?\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    assert.match(r.statusLine, /^HTTP\/1\.1 400 /);
+    assert.equal(calls, 0);
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1, or `undefined` without openssl. */
+function selfSigned(): { cert: string; key: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "wsgiref_tls_"));
+  try {
+    execFileSync("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ], { stdio: "ignore" });
+    return {
+      cert: readFileSync(join(dir, "cert.pem"), "utf8"),
+      key: readFileSync(join(dir, "key.pem"), "utf8"),
+    };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe(`TLS (${RUNTIME})`, () => {
+  const tls = selfSigned();
+  test("cert and key serve HTTPS: wsgi.url_scheme https, HTTPS on", {
+    skip: tls === undefined && "needs openssl",
+  }, async () => {
+    await using httpd = await serve((environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(`${environ["wsgi.url_scheme"]} ${environ.HTTPS}`)];
+    }, tls);
+    const socket = tlsConnect({
+      host: HOST,
+      port: httpd.serverPort,
+      rejectUnauthorized: false,
+    });
+    await new Promise((resolve, reject) => {
+      socket.once("secureConnect", resolve);
+      socket.once("error", reject);
+    });
+    socket.write(get("/"));
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    const r = parse(Buffer.concat(chunks));
+    assert.equal(r.body.toString(), "https on");
+  });
+});
+
+// A port that nothing listens on refuses: what the shutdown test relies on.
+test("a closed port refuses connections (the harness itself)", async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  await assert.rejects(open(port), /ECONNREFUSED|refused/i);
+});
