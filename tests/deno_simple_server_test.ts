@@ -22,17 +22,13 @@ import {
 } from "../simple_server.ts";
 import { MemoryErrorStream } from "../_error_stream.ts";
 import type { ErrorStream, ResponseBody, WSGIApplication } from "../types.ts";
+import { bytes, gate, tick, until, within } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const HOST = "127.0.0.1";
-
-function bytes(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
-}
 
 /** One byte per code point (the request line and headers are ISO-8859-1). */
 function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
@@ -47,49 +43,6 @@ function latin1(data: Uint8Array): string {
     text += String.fromCharCode(...data.subarray(i, i + 8192));
   }
   return text;
-}
-
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => open = resolve);
-  return { promise, open };
-}
-
-/** `promise`, or a rejection after `ms`: a hung test fails instead. */
-async function within<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `condition` every few ms until it holds, or fails after `ms`. */
-async function until(
-  condition: () => boolean,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await tick(5);
-  }
 }
 
 /** Whether `promise` settled within `ms`. */

@@ -23,47 +23,12 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "../types.ts";
+import { bytes, gate, tick, within } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function bytes(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
-}
-
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A promise and its `resolve`, to hold an app at a point of our choosing. */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => open = resolve);
-  return { promise, open };
-}
-
-/** `promise`, or a rejection after `ms`: a hung test fails instead. */
-async function within<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Whether `promise` settled by the next few turns of the event loop. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {

@@ -38,55 +38,14 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "../types.ts";
+import { bytes, tick, until, within } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
 
 const HOST = "127.0.0.1";
 const RUNTIME = "Deno" in globalThis ? "Deno" : "Node";
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function bytes(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
-}
-
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** `promise`, or a rejection after `ms`: a hung test fails instead. */
-async function within<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `condition` until it holds, or fails after `ms`. */
-async function until(
-  condition: () => boolean,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await tick(5);
-  }
-}
 
 /** Collects `wsgi.errors` in memory (the server is otherwise quiet). */
 function capturingHandler(

@@ -1,0 +1,59 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * Helpers the test files share: bytes from text, waiting, and time limits
+ * that make a hung test fail instead of hanging the run.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/** The UTF-8 bytes of `text`. */
+export function bytes(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text);
+}
+
+/** Resolves after `ms` milliseconds (0: the next macrotask). */
+export function tick(ms = 0): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A promise and its `resolve`, to hold an app at a point of our choosing. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => open = resolve);
+  return { promise, open };
+}
+
+/** `promise`, or a rejection after `ms`: a hung test fails instead. */
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms: ${what}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `condition` every few ms until it holds, or fails after `ms`. */
+export async function until(
+  condition: () => boolean,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await tick(5);
+  }
+}
