@@ -44,6 +44,8 @@
  * @module
  */
 
+import { quoter } from "./_quote.ts";
+
 // Control characters (RFC 9110 section 5.5): HTAB is allowed in header values,
 // but not in header names.
 // deno-lint-ignore no-control-regex
@@ -53,24 +55,8 @@ const VALUE_CONTROL_REGEXP = /[\x00-\x08\x0A-\x1F\x7F]/;
 // deno-lint-ignore no-control-regex
 const ESCAPE_REGEXP = /[\x00-\x1F\x7F"\\]/g;
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  "\t": "\\t",
-  "\n": "\\n",
-  "\r": "\\r",
-  '"': '\\"',
-  "\\": "\\\\",
-};
-
 /** `s` in double quotes, with control characters escaped, for messages. */
-function quote(s: string): string {
-  return `"${
-    s.replace(
-      ESCAPE_REGEXP,
-      (c) =>
-        ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-    )
-  }"`;
-}
+const quote = quoter(ESCAPE_REGEXP);
 
 /** What `value` is, for a message: `number`, `null`, `array`, `Uint8Array`… */
 function describe(value: unknown): string {

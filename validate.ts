@@ -83,6 +83,7 @@
  * @module
  */
 
+import { quoter } from "./_quote.ts";
 import { AssertionError } from "./_errors.ts";
 import type {
   ErrorStream,
@@ -159,26 +160,11 @@ export interface ValidatorOptions {
 // ---------------------------------------------------------------------------
 // Rendering values for messages (Python's `%r`, in JavaScript's notation)
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  "\t": "\\t",
-  "\n": "\\n",
-  "\r": "\\r",
-  '"': '\\"',
-  "\\": "\\\\",
-};
 // deno-lint-ignore no-control-regex
 const ESCAPE_REGEXP = /[\x00-\x1F\x7F-\x9F"\\]/g;
 
 /** `s` in double quotes, with control characters escaped. */
-function quote(s: string): string {
-  return `"${
-    s.replace(
-      ESCAPE_REGEXP,
-      (c) =>
-        ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-    )
-  }"`;
-}
+const quote = quoter(ESCAPE_REGEXP);
 
 function constructorName(value: object): string {
   const name = (value as { constructor?: { name?: unknown } }).constructor
