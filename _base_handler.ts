@@ -98,6 +98,8 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 
 function noop(): void {}
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 // ---------------------------------------------------------------------------
 
 /**
@@ -541,19 +543,36 @@ export abstract class BaseHandler {
   }
 
   /** Closes the body (once), then resets the state for another request. */
-  async close(): Promise<void> {
-    try {
-      await this.#closeBody(this.result);
-    } finally {
-      this.result =
-        this.headers =
-        this.status =
-        this.environ =
-          undefined;
-      this.bytesSent = 0;
-      this.headersSent = false;
-      this.#tail = undefined;
+  close(): Promise<void> {
+    const result = this.result;
+    if (
+      result == null || typeof result.close !== "function" ||
+      this.#closedBody === result
+    ) {
+      // Nothing to close: no promise chain to build.
+      this.#reset();
+      return RESOLVED;
     }
+    return this.#closeAndReset(result);
+  }
+
+  async #closeAndReset(result: ResponseBody): Promise<void> {
+    try {
+      await this.#closeBody(result);
+    } finally {
+      this.#reset();
+    }
+  }
+
+  #reset(): void {
+    this.result =
+      this.headers =
+      this.status =
+      this.environ =
+        undefined;
+    this.bytesSent = 0;
+    this.headersSent = false;
+    this.#tail = undefined;
   }
 
   /**

@@ -119,6 +119,55 @@ function checkMaxSize(value: unknown): number {
   return value;
 }
 
+const DIGITS = /^[0-9]+$/;
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The headers for `new Response`: a plain object when the names are unique
+ * (the runtime's fast path), else the pairs. A `Content-Length` equal to a
+ * byte body's length is left to the runtime, which sets it itself (and
+ * builds a response with only `Content-Type` much faster).
+ */
+function headersInit(
+  pairs: Array<[string, string]>,
+  bodyLength: number,
+): ConstructorParameters<typeof Headers>[0] {
+  const init: Record<string, string> = {};
+  const length = String(bodyLength);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    const name = pair[0];
+    if (
+      pair[1] === length && name.length === 14 &&
+      name.toLowerCase() === "content-length"
+    ) {
+      continue;
+    }
+    if (name === "__proto__" || Object.hasOwn(init, name)) return pairs;
+    init[name] = pair[1];
+  }
+  return init;
+}
+
+/**
+ * Whether `handler`'s class keeps the steps that `finishResponse`'s short
+ * path for a whole body skips (checked once per class).
+ */
+function takesTheShortPath(handler: FetchHandler): boolean {
+  const cls = handler.constructor;
+  let plain = shortPathClasses.get(cls);
+  if (plain === undefined) {
+    const own = FetchHandler.prototype;
+    plain = handler._writeBody === own._writeBody &&
+      handler.finishContent === own.finishContent &&
+      handler.resultIsFile === own.resultIsFile &&
+      handler.sendfile === own.sendfile;
+    shortPathClasses.set(cls, plain);
+  }
+  return plain;
+}
+const shortPathClasses = new WeakMap<object, boolean>();
+
 /** A write that waits for the response stream to pull it. */
 interface PendingChunk {
   data: Uint8Array;
@@ -168,9 +217,12 @@ export class FetchHandler extends BaseHandler {
   #input?: WSGIInput;
   #signal?: AbortController;
 
-  #resolveResponse!: (response: Response) => void;
-  #response: Promise<Response>;
-  #finished: Promise<void> = Promise.resolve();
+  /** The response once made, as a promise (made when first asked for). */
+  #response?: Promise<Response>;
+  /** The response once made, before `respond` returned. */
+  #made?: Response;
+  #resolveResponse?: (response: Response) => void;
+  #finished: Promise<void> = RESOLVED;
   #responded = false;
 
   /** The whole body, when it is known before the headers go out. */
@@ -211,7 +263,6 @@ export class FetchHandler extends BaseHandler {
       serverName: options.baseEnviron?.SERVER_NAME as string | undefined,
       serverPort: options.baseEnviron?.SERVER_PORT as string | undefined,
     };
-    this.#response = new Promise((resolve) => this.#resolveResponse = resolve);
   }
 
   /**
@@ -223,7 +274,10 @@ export class FetchHandler extends BaseHandler {
    */
   respond(app: WSGIApplication): Promise<Response> {
     this.#finished = this.#drive(app);
-    return this.#response;
+    // An app that answered at once needs no promise to wait on.
+    return this.#response ??= this.#made !== undefined
+      ? Promise.resolve(this.#made)
+      : new Promise((resolve) => this.#resolveResponse = resolve);
   }
 
   /** Settles after the body's `close()`, whatever happened. */
@@ -244,7 +298,10 @@ export class FetchHandler extends BaseHandler {
 
   async #drive(app: WSGIApplication): Promise<void> {
     try {
-      const length = this.#declaredRequestLength();
+      // No limit, no lookup: a header read costs a runtime call on Deno.
+      const length = this.#maxSize === Infinity
+        ? undefined
+        : this.#declaredRequestLength();
       if (length !== undefined && length > this.#maxSize) {
         this.#answer(
           new Response(TOO_LARGE_BODY, {
@@ -279,7 +336,8 @@ export class FetchHandler extends BaseHandler {
 
   #answer(response: Response): void {
     this.#responded = true;
-    this.#resolveResponse(response);
+    if (this.#resolveResponse !== undefined) this.#resolveResponse(response);
+    else this.#made = response;
   }
 
   /**
@@ -321,6 +379,35 @@ export class FetchHandler extends BaseHandler {
   /** `wsgi.errors`: the `errors` option, else standard error. */
   override getStderr(): ErrorStream {
     return this.#errors;
+  }
+
+  /**
+   * Sends the app's body. A body known whole at once (an array of at most
+   * one `Uint8Array`, with no `write()` before it) is answered here, in the
+   * same turn as the app returned: the steps `finishResponse` would take
+   * through `_writeBody` and `finishContent` come down to `sendHeaders`
+   * with the bytes, then `close()`. A subclass that overrides one of those
+   * steps gets them all, as does every other body.
+   *
+   * @returns Resolves after `close()`.
+   */
+  override finishResponse(): Promise<void> {
+    const result = this.result;
+    if (
+      Array.isArray(result) && result.length <= 1 &&
+      this.status !== undefined && !this.headersSent &&
+      takesTheShortPath(this)
+    ) {
+      const chunk = result.length === 0 ? EMPTY : result[0];
+      if (chunk instanceof Uint8Array) {
+        this.#whole = chunk;
+        this.bytesSent = chunk.length;
+        this.#ending = true;
+        this.sendHeaders();
+        return this.close();
+      }
+    }
+    return super.finishResponse();
   }
 
   /**
@@ -430,12 +517,26 @@ export class FetchHandler extends BaseHandler {
   override sendHeaders(): Promise<void> {
     this.cleanupHeaders();
     const headers = this.headers!;
-    const declared = headers.get("Content-Length");
-    if (declared !== undefined && /^[0-9]+$/.test(declared)) {
+    const pairs = headers.items();
+    // One look through the headers for the app's Content-Length and Server.
+    let declared: string | undefined;
+    let server = false;
+    for (let i = 0; i < pairs.length; i++) {
+      const name = pairs[i][0];
+      if (name.length === 14) {
+        if (declared === undefined && name.toLowerCase() === "content-length") {
+          declared = pairs[i][1];
+        }
+      } else if (name.length === 6 && !server) {
+        server = name.toLowerCase() === "server";
+      }
+    }
+    if (declared !== undefined && DIGITS.test(declared)) {
       this.#declared = Number(declared);
     }
-    if (this.serverSoftware && !headers.has("Server")) {
+    if (this.serverSoftware && !server) {
       headers.set("Server", this.serverSoftware);
+      pairs.push(["Server", this.serverSoftware]);
     }
     const code = statusCode(this.status!);
     let body: Uint8Array | ReadableStream<Uint8Array> | null;
@@ -457,40 +558,15 @@ export class FetchHandler extends BaseHandler {
       body as ConstructorParameters<typeof Response>[0],
       {
         status: code,
-        headers: this.#headersInit(
+        headers: headersInit(
+          pairs,
           body instanceof Uint8Array ? body.length : -1,
         ),
       },
     );
     this.headersSent = true;
     this.#answer(response);
-    return Promise.resolve();
-  }
-
-  /**
-   * The headers for `new Response`: a plain object when the names are
-   * unique (the runtime's fast path), else the pairs. A `Content-Length`
-   * equal to a byte body's length is left to the runtime, which sets it
-   * itself (and builds a response with only `Content-Type` much faster).
-   */
-  #headersInit(
-    bodyLength: number,
-  ): ConstructorParameters<typeof Headers>[0] {
-    const pairs = this.headers!.items();
-    const init: Record<string, string> = Object.create(null);
-    const length = String(bodyLength);
-    for (let i = 0; i < pairs.length; i++) {
-      const [name, value] = pairs[i];
-      if (
-        value === length && name.length === 14 &&
-        name.toLowerCase() === "content-length"
-      ) {
-        continue;
-      }
-      if (name in init) return pairs;
-      init[name] = value;
-    }
-    return init;
+    return RESOLVED;
   }
 
   #makeStream(): ReadableStream<Uint8Array> {

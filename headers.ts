@@ -166,6 +166,20 @@ function lowerName(name: string): string {
   return checkHeaderName(name).toLowerCase();
 }
 
+/**
+ * Whether the stored name `stored` is the queried `name` (lower-cased as
+ * `key`), as Python's `stored.lower() == key`. Names of another length are
+ * told apart without lower-casing them: only U+0130 changes length in
+ * lower case.
+ */
+function matches(stored: string, name: string, key: string): boolean {
+  if (stored === name) return true;
+  if (stored.length !== key.length && !stored.includes("\u0130")) {
+    return false;
+  }
+  return stored.toLowerCase() === key;
+}
+
 /** Python's `_formatparam`: `param="value"` with `\` and `"` escaped, or `param`. */
 function formatParam(param: string, value: string): string {
   if (value.length === 0) return param;
@@ -316,8 +330,10 @@ export class ResponseHeaders implements Iterable<[string, string]> {
   get<T>(name: string, fallback: T): string | T;
   get<T>(name: string, fallback?: T): string | T | undefined {
     const key = lowerName(name);
-    for (const [k, v] of this.#headers) {
-      if (k.toLowerCase() === key) return v;
+    const headers = this.#headers;
+    for (let i = 0; i < headers.length; i++) {
+      const pair = headers[i];
+      if (matches(pair[0], name, key)) return pair[1];
     }
     return fallback;
   }
@@ -395,7 +411,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     let kept = 0;
     for (let i = 0; i < headers.length; i++) {
       const pair = headers[i];
-      if (pair[0].toLowerCase() !== key) headers[kept++] = pair;
+      if (!matches(pair[0], name, key)) headers[kept++] = pair;
     }
     headers.length = kept;
   }
@@ -451,7 +467,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     const key = lowerName(name);
     const values: string[] = [];
     for (const [k, v] of this.#headers) {
-      if (k.toLowerCase() === key) values.push(v);
+      if (matches(k, name, key)) values.push(v);
     }
     return values;
   }

@@ -1,9 +1,11 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
  * One benchmark server: `deno run -A bench/server.ts KIND CASE`, where KIND
- * is `raw` (plain `Deno.serve`) or `wsgi` (`toFetchHandler`), and CASE is
- * `hello` (13 bytes), `64k` (one 64 KiB body) or `stream` (256 MiB in 64 KiB
- * chunks). Both kinds send the same bytes. Prints the port it listens on.
+ * is `raw` (plain `Deno.serve`), `floor` (plain `Deno.serve` that reads what
+ * any gateway must read of a request: its URL, method, headers and client
+ * address) or `wsgi` (`toFetchHandler`), and CASE is `hello` (13 bytes),
+ * `64k` (one 64 KiB body) or `stream` (256 MiB in 64 KiB chunks). Every kind
+ * sends the same bytes. Prints the port it listens on.
  *
  * @module
  */
@@ -40,6 +42,27 @@ function rawHandler(): (request: Request) => Response {
   throw new Error(`unknown case ${name}`);
 }
 
+/** What a gateway reads of every request, kept where the optimiser sees it used. */
+let seen = 0;
+function readRequest(
+  request: Request,
+  info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+): void {
+  seen += request.url.length + request.method.length +
+    info.remoteAddr.hostname.length;
+  request.headers.forEach((value, name) => {
+    seen += value.length + name.length;
+  });
+}
+
+function floorHandler(): Deno.ServeHandler {
+  const raw = rawHandler();
+  return (request, info) => {
+    readRequest(request, info as Deno.ServeHandlerInfo<Deno.NetAddr>);
+    return raw(request);
+  };
+}
+
 function wsgiApp(): WSGIApplication {
   const headers: Array<[string, string]> = [["Content-Type", "text/plain"]];
   switch (name) {
@@ -62,7 +85,11 @@ function wsgiApp(): WSGIApplication {
   throw new Error(`unknown case ${name}`);
 }
 
-const handler = kind === "raw" ? rawHandler() : toFetchHandler(wsgiApp());
+const handler = kind === "raw"
+  ? rawHandler()
+  : kind === "floor"
+  ? floorHandler()
+  : toFetchHandler(wsgiApp());
 const server = Deno.serve({
   hostname: "127.0.0.1",
   port: 0,
@@ -71,3 +98,4 @@ const server = Deno.serve({
   },
 }, handler);
 await server.finished;
+if (seen < 0) console.log(seen);

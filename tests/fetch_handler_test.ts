@@ -1243,6 +1243,116 @@ describe("FetchHandler streaming", () => {
 
 // ---------------------------------------------------------------------------
 
+describe("FetchHandler short path for a body known whole", () => {
+  /** Records whether the headers were sent. */
+  class Watched extends FetchHandler {
+    sent = false;
+    override sendHeaders(): Promise<void> {
+      this.sent = true;
+      return super.sendHeaders();
+    }
+  }
+  const hello: WSGIApplication = (_environ, startResponse) => {
+    startResponse("200 OK", [["Content-Type", "text/plain"]]);
+    return [bytes("hello")];
+  };
+
+  test("a sync app's one-chunk body is answered before respond() returns", async () => {
+    const handler = new Watched(new Request("http://h/"));
+    const responding = handler.respond(hello);
+    assert.equal(handler.sent, true);
+    const response = await responding;
+    assert.equal(await response.text(), "hello");
+    assert.equal(response.headers.get("content-type"), "text/plain");
+    await handler.finished;
+  });
+
+  test("an async app or a multi-chunk body takes the engine's full path", async () => {
+    const handler = new Watched(new Request("http://h/"));
+    const responding = handler.respond(async (environ, startResponse) =>
+      await hello(environ, startResponse)
+    );
+    assert.equal(handler.sent, false, "an async app answers later");
+    assert.equal(await (await responding).text(), "hello");
+    for (
+      const app of [
+        (async (environ, startResponse) =>
+          await hello(environ, startResponse)) as WSGIApplication,
+        ((_environ, startResponse) => {
+          startResponse("200 OK", []);
+          return [bytes("hel"), bytes("lo")];
+        }) as WSGIApplication,
+      ]
+    ) {
+      const response = await toFetchHandler(app)(new Request("http://h/"));
+      assert.equal(await response.text(), "hello");
+    }
+  });
+
+  test("a subclass that overrides a step it skips gets every step", async () => {
+    for (
+      const hook of [
+        "_writeBody",
+        "finishContent",
+        "resultIsFile",
+        "sendfile",
+      ] as const
+    ) {
+      const calls: string[] = [];
+      class Traced extends FetchHandler {}
+      const original = FetchHandler.prototype[hook] as (
+        this: FetchHandler,
+        ...args: unknown[]
+      ) => unknown;
+      Object.defineProperty(Traced.prototype, hook, {
+        value(this: FetchHandler, ...args: unknown[]) {
+          calls.push(hook);
+          return original.apply(this, args);
+        },
+      });
+      const handler = new Traced(new Request("http://h/"));
+      const response = await handler.respond(hello);
+      assert.equal(await response.text(), "hello", hook);
+      assert.equal(response.headers.get("content-type"), "text/plain", hook);
+      await handler.finished;
+      // sendfile is asked only for a file wrapper, as on the full path.
+      assert.deepEqual(calls, hook === "sendfile" ? [] : [hook], hook);
+    }
+  });
+
+  test("a header named __proto__ or a name repeated in another case is kept", async () => {
+    const response = await toFetchHandler((_environ, startResponse) => {
+      startResponse("200 OK", [
+        ["__proto__", "x"],
+        ["X-A", "1"],
+        ["x-a", "2"],
+      ]);
+      return [bytes("ok")];
+    })(new Request("http://h/"));
+    assert.equal(response.headers.get("__proto__"), "x");
+    assert.equal(response.headers.get("x-a"), "1, 2");
+    assert.equal(await response.text(), "ok");
+  });
+
+  test("a close() that throws is logged; the response stands, finished settles", async () => {
+    const errors = new MemoryErrorStream();
+    const handler = new FetchHandler(new Request("http://h/"), { errors });
+    const response = await handler.respond((_environ, startResponse) => {
+      startResponse("200 OK", []);
+      return Object.assign([bytes("kept")], {
+        close(): void {
+          throw new Error("close failed");
+        },
+      });
+    });
+    assert.equal(await response.text(), "kept");
+    await within(handler.finished, 1000, "finished");
+    assert.match(errors.getValue(), /Error: close failed/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
 describe("fromFetchHandler()", () => {
   test("answers HEAD with the fetch handler's headers and no body, its body cancelled", async () => {
     let cancelled = false;

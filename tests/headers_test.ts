@@ -505,6 +505,24 @@ describe("ResponseHeaders: the list it wraps", () => {
     assert.equal(h.length, 3);
   });
 
+  test("names match as Python's str.lower() does, U+0130 and Latin-1 included", () => {
+    // "İ".lower() is "i̇" (two code units): the one name whose length
+    // changes in lower case. Python: Headers([("İx", "1")])["i̇x"] == "1".
+    const headers = new ResponseHeaders([
+      ["\u0130x", "1"],
+      ["\u00C9t\u00C9", "2"],
+      ["Ab", "3"],
+    ]);
+    assert.equal(headers.get("i\u0307x"), "1");
+    assert.equal(headers.get("\u0130X"), "1");
+    assert.equal(headers.get("\u00E9t\u00E9"), "2");
+    assert.equal(headers.get("AB"), "3");
+    assert.equal(headers.get("abc"), undefined);
+    assert.equal(headers.get("a"), undefined);
+    headers.delete("I\u0307X");
+    assert.deepEqual(headers.keys(), ["\u00C9t\u00C9", "Ab"]);
+  });
+
   test("has() is true for a header with an empty value", () => {
     const h = new ResponseHeaders([["X", ""]]);
     assert.equal(h.has("x"), true);
