@@ -42,7 +42,9 @@ import { FetchHandler } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
   listen,
+  makeResponse,
   type NetAddr,
+  type ResponseParts,
   type RuntimeServer,
   type ServeInfo,
 } from "./_runtime_server.ts";
@@ -395,6 +397,14 @@ class ServerHandler extends FetchHandler {
 
   override addRequestVars(environ: Record<string, unknown>): void {
     Object.assign(environ, this.requestHandler.getEnviron());
+  }
+
+  /** The response the runtime edge writes fastest (a light one on Node). */
+  override _makeResponse(
+    body: Uint8Array | ReadableStream<Uint8Array> | null,
+    init: ResponseParts,
+  ): Response {
+    return makeResponse(body, init);
   }
 
   override async close(): Promise<void> {

@@ -439,6 +439,12 @@ describe("FetchHandler environ", () => {
       false,
       "a normal completion does not abort it",
     );
+    // Made lazily, yet an own key like any other: listed, copied, settable.
+    assert.ok(Object.keys(environ).includes("wsgiref.signal"));
+    assert.equal({ ...environ }["wsgiref.signal"], signal);
+    const replacement = new AbortController().signal;
+    environ["wsgiref.signal"] = replacement;
+    assert.equal(environ["wsgiref.signal"], replacement);
   });
 
   test("wsgi.input reads the request body", async () => {
@@ -1332,6 +1338,68 @@ describe("FetchHandler short path for a body known whole", () => {
     assert.equal(response.headers.get("__proto__"), "x");
     assert.equal(response.headers.get("x-a"), "1, 2");
     assert.equal(await response.text(), "ok");
+  });
+
+  test("_makeResponse makes every response: whole, streamed, 413 and 500", async () => {
+    const made: Array<[string, number, unknown]> = [];
+    class Own extends FetchHandler {
+      override _makeResponse(
+        body: Uint8Array | ReadableStream<Uint8Array> | null,
+        init: {
+          status: number;
+          headers: Record<string, string> | Array<[string, string]>;
+        },
+      ): Response {
+        const kind = body instanceof Uint8Array
+          ? "bytes"
+          : body === null
+          ? "null"
+          : "stream";
+        made.push([kind, init.status, init.headers]);
+        return super._makeResponse(body, init);
+      }
+    }
+    const run = async (
+      app: WSGIApplication,
+      init: RequestInit = {},
+    ): Promise<string> => {
+      const handler = new Own(new Request("http://h/", init), {
+        maxRequestBodySize: 4,
+        errors: new MemoryErrorStream(),
+      });
+      const text = await (await handler.respond(app)).text();
+      await handler.finished;
+      return text;
+    };
+    assert.equal(await run(hello), "hello");
+    assert.equal(
+      await run(function* (_environ, startResponse) {
+        startResponse("200 OK", []);
+        yield bytes("a");
+        yield bytes("b");
+      }),
+      "ab",
+    );
+    assert.equal(
+      await run(hello, {
+        method: "POST",
+        body: "too long",
+        headers: { "content-length": "8" },
+      }),
+      "Request body too large",
+    );
+    assert.match(
+      await run(() => {
+        throw new Error("boom");
+      }),
+      /A server error occurred/,
+    );
+    assert.deepEqual(made, [
+      ["bytes", 200, { "Content-Type": "text/plain" }],
+      ["stream", 200, {}],
+      ["bytes", 413, { "content-type": "text/plain" }],
+      ["bytes", 500, { "Content-Type": "text/plain" }],
+    ]);
   });
 
   test("a close() that throws is logged; the response stands, finished settles", async () => {
