@@ -96,60 +96,10 @@ export function addRequestVars(
   request: Request,
   info: ConnectionInfo,
 ): void {
-  let url = request.url;
-  if (NEEDS_PARSE.test(url)) {
-    try {
-      url = new URL(url).href;
-    } catch {
-      // Not a URL the parser accepts: use it as it is.
-    }
-  }
-  const schemeEnd = url.indexOf("://");
-  const hostStart = schemeEnd + 3;
-  let pathStart = url.indexOf("/", hostStart);
-  if (pathStart === -1) pathStart = url.length;
-  let queryStart = url.indexOf("?", pathStart);
-  let hashStart = url.indexOf("#", pathStart);
-  if (hashStart === -1) hashStart = url.length;
-  if (queryStart === -1 || queryStart > hashStart) queryStart = hashStart;
-
-  let path = url.slice(pathStart, queryStart) || "/";
-  if (path.charCodeAt(1) === 47 /* "/" */) {
-    path = "/" + path.replace(/^\/+/, "");
-  }
-
-  const https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
-  let serverName = info.serverName;
-  let serverPort = info.serverPort;
-  if (serverName === undefined || serverPort === undefined) {
-    const host = url.slice(hostStart, pathStart);
-    const colon = host.lastIndexOf(":");
-    const hasPort = colon !== -1 && !host.endsWith("]");
-    serverName ??= hasPort ? host.slice(0, colon) : host;
-    serverPort ??= hasPort ? host.slice(colon + 1) : https ? "443" : "80";
-  }
-
-  environ.SERVER_NAME = serverName;
-  environ.SERVER_PORT = serverPort;
-  environ.SERVER_PROTOCOL = "HTTP/1.1";
-  environ.REQUEST_METHOD = request.method;
-  environ.SCRIPT_NAME = "";
-  environ.PATH_INFO = unquoteLatin1(path);
-  environ.QUERY_STRING = queryStart < hashStart
-    ? url.slice(queryStart + 1, hashStart)
-    : "";
-  environ.GATEWAY_INTERFACE = "CGI/1.1";
-  environ.REMOTE_HOST = "";
-  const remote = info.remoteAddr;
-  if (remote !== undefined) {
-    environ.REMOTE_ADDR = remote.hostname;
-    environ.REMOTE_PORT = String(remote.port);
-  }
-  if (https) environ.HTTPS = "on";
-
   environ.CONTENT_TYPE = "text/plain";
   seenLength = false;
   seenChunked = false;
+  seenHost = undefined;
   // forEach is several times faster than the headers' iterator on Deno.
   request.headers.forEach(addHeader, environ);
   if (!seenLength) {
@@ -160,11 +110,74 @@ export function addRequestVars(
     if (!seenChunked) environ.CONTENT_LENGTH = "";
     else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
   }
+
+  const url = request.url;
+  const schemeEnd = url.indexOf("://");
+  const hostStart = schemeEnd + 3;
+  // `Deno.serve` makes the URL of the Host header and the request target
+  // as they came, so a Host holding "/", "?" or "#" would move the path:
+  // where the URL starts with the Host header, the target follows it.
+  const host = seenHost as string | undefined; // set by the pass above
+  const hostEnd = hostStart + (host?.length ?? 0);
+  let pathStart = host !== undefined && host !== "" &&
+      url.startsWith(host, hostStart) &&
+      (hostEnd === url.length || url.charCodeAt(hostEnd) === 47 /* "/" */)
+    ? hostEnd
+    : url.indexOf("/", hostStart);
+  if (pathStart === -1) pathStart = url.length;
+  let target = url.slice(pathStart);
+  if (NEEDS_PARSE.test(target)) {
+    try {
+      // Parsed under a fixed origin: the target alone is normalised.
+      target = new URL("http://h" + target).href.slice(8);
+    } catch {
+      // Not a URL the parser accepts: use it as it is.
+    }
+  }
+  let queryStart = target.indexOf("?");
+  let hashStart = target.indexOf("#");
+  if (hashStart === -1) hashStart = target.length;
+  if (queryStart === -1 || queryStart > hashStart) queryStart = hashStart;
+
+  let path = target.slice(0, queryStart) || "/";
+  if (path.charCodeAt(1) === 47 /* "/" */) {
+    path = "/" + path.replace(/^\/+/, "");
+  }
+
+  const https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
+  let serverName = info.serverName;
+  let serverPort = info.serverPort;
+  if (serverName === undefined || serverPort === undefined) {
+    const authority = url.slice(hostStart, pathStart);
+    const colon = authority.lastIndexOf(":");
+    const hasPort = colon !== -1 && !authority.endsWith("]");
+    serverName ??= hasPort ? authority.slice(0, colon) : authority;
+    serverPort ??= hasPort ? authority.slice(colon + 1) : https ? "443" : "80";
+  }
+
+  environ.SERVER_NAME = serverName;
+  environ.SERVER_PORT = serverPort;
+  environ.SERVER_PROTOCOL = "HTTP/1.1";
+  environ.REQUEST_METHOD = request.method;
+  environ.SCRIPT_NAME = "";
+  environ.PATH_INFO = unquoteLatin1(path);
+  environ.QUERY_STRING = queryStart < hashStart
+    ? target.slice(queryStart + 1, hashStart)
+    : "";
+  environ.GATEWAY_INTERFACE = "CGI/1.1";
+  environ.REMOTE_HOST = "";
+  const remote = info.remoteAddr;
+  if (remote !== undefined) {
+    environ.REMOTE_ADDR = remote.hostname;
+    environ.REMOTE_PORT = String(remote.port);
+  }
+  if (https) environ.HTTPS = "on";
 }
 
 /** What the last `addHeader` pass saw (forEach runs synchronously). */
 let seenLength = false;
 let seenChunked = false;
+let seenHost: string | undefined;
 
 /** Adds one request header to `this` (the environ). */
 function addHeader(
@@ -176,6 +189,7 @@ function addHeader(
   if (key !== null) {
     this[key] = value;
     if (name === "transfer-encoding") seenChunked = true;
+    else if (name === "host") seenHost = value;
   } else if (name === "content-type") {
     this.CONTENT_TYPE = value;
   } else if (name === "content-length") {

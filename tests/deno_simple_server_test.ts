@@ -366,6 +366,25 @@ describe("simple_server environ over the wire", () => {
     }
   });
 
+  test("a Host header that is not a host cannot move the path or the query", async () => {
+    // Deno.serve builds request.url of the Host header and the target as
+    // they came: "http://evil.example/x?/real/path?q=1".
+    await using httpd = serve(environApp);
+    for (
+      const host of ["evil.example/x?", "h\\x", "h:80/p", "h#f", "u@h/..", "h"]
+    ) {
+      const response = await rawExchange(
+        httpd,
+        `GET /real/path?q=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
+      assert.equal(response.status, 200, host);
+      const environ = jsonBody(response);
+      assert.equal(environ.PATH_INFO, "/real/path", host);
+      assert.equal(environ.QUERY_STRING, "q=1", host);
+      assert.equal(environ.HTTP_HOST, host, host);
+    }
+  });
+
   test("raw UTF-8 in the target arrives as ISO-8859-1 bytes; invalid UTF-8 gets 400", async () => {
     let calls = 0;
     await using httpd = serve((environ, startResponse) => {
