@@ -19,6 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { BROWSER_HEADERS } from "./_headers.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,17 +35,10 @@ const ROUNDS = Number(values.rounds);
 const CASES = values.cases!.split(",");
 const CONNECTIONS = Number(values.connections);
 
-/** Headers a browser sends, for the `headers` case (wrk alone sends only Host). */
-const BROWSER_HEADERS = [
-  "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-  "Accept-Language: en-US,en;q=0.5",
-  "Accept-Encoding: gzip, deflate, br",
-  "Cookie: session=0123456789abcdef; theme=dark",
-  "Referer: http://127.0.0.1/index.html",
-  "Upgrade-Insecure-Requests: 1",
-  "Cache-Control: max-age=0",
-];
+/** The `headers` case's request headers, as wrk's `-H` arguments. */
+const BROWSER_HEADER_LINES = Object.entries(BROWSER_HEADERS).map(
+  ([name, value]) => `${name}: ${value}`,
+);
 
 function which(tool: string): boolean {
   try {
@@ -174,7 +168,7 @@ interface Sample {
 async function measure(kind: string, name: string): Promise<Sample> {
   const server = await startServer(kind, name === "headers" ? "hello" : name);
   try {
-    const headers = name === "headers" ? BROWSER_HEADERS : [];
+    const headers = name === "headers" ? BROWSER_HEADER_LINES : [];
     const connections = name === "stream" ? 1 : CONNECTIONS;
     await wrk(server.port, 1, connections, headers); // warm up
     await Deno.writeTextFile(`/proc/${server.pid}/clear_refs`, "5").catch(

@@ -1,0 +1,139 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The steady benchmark for a noisy machine: user-space instructions per
+ * request of each benchmark server (`bench/server.ts`: `raw`, `floor`,
+ * `wsgi`), counted by valgrind's callgrind (Debian package `valgrind`).
+ * Instruction counts do not depend on what else the machine is doing, so
+ * two runs agree to about 1 %. Kernel time (the socket writes, the same
+ * for every kind) is not counted: the ratios here are those of the work
+ * each kind adds, not of throughput.
+ *
+ * Each server runs under callgrind with counting off; it gets `--warmup`
+ * requests (so the JIT has settled), then counting is switched on for
+ * `--requests` more, sent one after another on one keep-alive connection.
+ *
+ * ```sh
+ * deno run -A bench/instructions.ts [--case hello|headers|64k] [--requests 4000] [--warmup 2000]
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { BROWSER_HEADERS } from "./_headers.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    case: { type: "string", default: "hello" },
+    requests: { type: "string", default: "4000" },
+    warmup: { type: "string", default: "2000" },
+    kinds: { type: "string", default: "raw,floor,wsgi" },
+  },
+});
+const CASE = values.case!;
+const REQUESTS = Number(values.requests);
+const WARMUP = Number(values.warmup);
+const KINDS = values.kinds!.split(",");
+
+for (const tool of ["valgrind", "callgrind_control", "callgrind_annotate"]) {
+  const found = new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] })
+    .outputSync().success;
+  if (!found) {
+    console.error(
+      `bench: needs ${tool} (Debian package valgrind: apt-get install -y valgrind)`,
+    );
+    Deno.exit(2);
+  }
+}
+
+async function run(command: string, args: string[]): Promise<string> {
+  const { stdout, success } = await new Deno.Command(command, { args })
+    .output();
+  if (!success) throw new Error(`${command} ${args.join(" ")} failed`);
+  return new TextDecoder().decode(stdout);
+}
+
+async function send(port: number, count: number): Promise<void> {
+  const headers = CASE === "headers" ? BROWSER_HEADERS : {};
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { headers });
+    await response.arrayBuffer();
+  }
+}
+
+/** User-space instructions per request of one kind of server. */
+async function measure(kind: string): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "wsgiref-callgrind-" });
+  try {
+    const child = new Deno.Command("valgrind", {
+      args: [
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        `--callgrind-out-file=${dir}/out.%p`,
+        Deno.execPath(),
+        "run",
+        "-A",
+        new URL("./server.ts", import.meta.url).pathname,
+        kind,
+        CASE === "headers" ? "hello" : CASE,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let text = "";
+    while (!text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`server ${kind} exited`);
+      text += value;
+    }
+    reader.releaseLock();
+    child.stdout.cancel().catch(() => {});
+    const port = Number(text.trim());
+    await send(port, WARMUP);
+    await run("callgrind_control", ["-i", "on", String(child.pid)]);
+    await send(port, REQUESTS);
+    await run("callgrind_control", ["-d", String(child.pid)]);
+    child.kill("SIGKILL");
+    await child.status;
+    let total = NaN;
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.name.endsWith(".1")) continue; // the dump, not the final file
+      const annotated = await run("callgrind_annotate", [
+        `${dir}/${entry.name}`,
+      ]);
+      total = Number(
+        /([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotated)![1]
+          .replaceAll(",", ""),
+      );
+    }
+    return total / REQUESTS;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const counts: Record<string, number> = {};
+for (const kind of KINDS) counts[kind] = await measure(kind);
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+console.log(
+  `case ${CASE}: user-space instructions per request (callgrind), ${REQUESTS} requests after ${WARMUP}`,
+);
+console.log(
+  `| kind | instructions/request | ÷ raw |${
+    "floor" in counts ? " ÷ floor |" : ""
+  }`,
+);
+console.log(`|---|---:|---:|${"floor" in counts ? "---:|" : ""}`);
+for (const kind of KINDS) {
+  const cells = [kind, fmt(counts[kind]), fmt(counts[kind] / counts.raw, 2)];
+  if ("floor" in counts) cells.push(fmt(counts[kind] / counts.floor, 2));
+  console.log(`| ${cells.join(" | ")} |`);
+}
