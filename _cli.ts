@@ -27,11 +27,18 @@ export interface ServerModule {
   demoApp: typeof demoApp;
   /** Makes the server. */
   makeServer: typeof makeServer;
+  /** The program's name in messages. @default {"simple_server.ts"} */
+  program?: string;
 }
 
-/** The usage text. */
-export const USAGE =
-  `Usage: simple_server.ts [--host HOST] [--port PORT] [MODULE[:EXPORT]]
+/**
+ * The usage text.
+ *
+ * @param program The program's name.
+ * @returns The text.
+ */
+export function usage(program: string): string {
+  return `Usage: ${program} [--host HOST] [--port PORT] [MODULE[:EXPORT]]
 
 Serves a WSGI app over HTTP: the demo app, or the export EXPORT (default:
 "default") of the module MODULE, a path or URL.
@@ -43,6 +50,7 @@ Options:
 
 Ctrl-C or SIGTERM stops the server gracefully.
 `;
+}
 
 /** A command-line mistake: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -178,13 +186,14 @@ export async function main(
   server: ServerModule,
   args: string[] = programArgs(),
 ): Promise<void> {
-  const { demoApp, makeServer } = server;
+  const { demoApp, makeServer, program = "simple_server.ts" } = server;
+  const name = program.replace(/\.ts$/, "");
   let options: CliOptions;
   let app: WSGIApplication = demoApp;
   try {
     options = parseCommandLine(args);
     if (options.help) {
-      writeStdout(USAGE);
+      writeStdout(usage(program));
       return;
     }
     if (options.module !== undefined) {
@@ -192,7 +201,7 @@ export async function main(
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      writeStderr(`simple_server: ${error.message}\n\n${USAGE}`);
+      writeStderr(`${name}: ${error.message}\n\n${usage(program)}`);
       exit(2);
     }
     throw error;
@@ -202,7 +211,7 @@ export async function main(
     httpd = makeServer(options.host, options.port, app);
   } catch (error) {
     writeStderr(
-      `simple_server: cannot listen on ${options.host} port ${options.port}: ${
+      `${name}: cannot listen on ${options.host} port ${options.port}: ${
         (error as Error).message
       }\n`,
     );

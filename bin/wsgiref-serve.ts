@@ -15,4 +15,4 @@
 import { main } from "../_cli.ts";
 import { demoApp, makeServer } from "../simple_server.ts";
 
-await main({ demoApp, makeServer });
+await main({ demoApp, makeServer, program: "wsgiref-serve" });

@@ -120,7 +120,7 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
   test("--help prints the usage and exits 0; mistakes exit 2", async () => {
     const help = run(["--help"]);
     assert.equal(await help.exited, 0);
-    assert.match(help.stdout(), /^Usage: /);
+    assert.match(help.stdout(), /^Usage: wsgiref-serve /);
 
     for (
       const [args, message] of [
@@ -132,7 +132,8 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       const bad = run([...args]);
       assert.equal(await bad.exited, 2, args.join(" "));
       assert.match(bad.stderr(), message);
-      assert.match(bad.stderr(), /Usage: /);
+      assert.match(bad.stderr(), /^wsgiref-serve: /, args.join(" "));
+      assert.match(bad.stderr(), /Usage: wsgiref-serve /);
     }
   });
 });

@@ -176,7 +176,7 @@ describe("the npm tarball in a fresh Node project", { skip: SKIP }, () => {
     const bin = join(project, "node_modules", ".bin", Object.keys(pkg.bin)[0]);
     const help = spawnSync(bin, ["--help"], { encoding: "utf8" });
     assert.equal(help.status, 0, help.stderr);
-    assert.match(help.stdout, /^Usage: /);
+    assert.match(help.stdout, /^Usage: wsgiref-serve /);
   });
 
   test("a TypeScript consumer type-checks against the package's .d.ts", () => {
