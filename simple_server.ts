@@ -261,21 +261,24 @@ export class WSGIServer {
   }
 
   #dispatch = (request: Request, info: ServeInfo): Promise<Response> => {
-    if (this.#serving) return this.#process(request, info).handle();
+    if (this.#serving) return this.#process(request, info).response;
     return new Promise<Response>((resolve) => {
       this.#backlog.push({ request, info, resolve });
       this.#wake?.();
     });
   };
 
-  #process(request: Request, info: ServeInfo): WSGIRequestHandler {
+  /** Starts a request's handler: its response, and the handler. */
+  #process(
+    request: Request,
+    info: ServeInfo,
+  ): { handler: WSGIRequestHandler; response: Promise<Response> } {
     const handler = new this.handlerClass(request, info?.remoteAddr, this);
     this.#active.add(handler);
-    // `finished` exists once the caller ran `handle()`, just after this returns.
-    Promise.resolve().then(() => handler.finished).then(() =>
-      this.#active.delete(handler)
-    );
-    return handler;
+    const response = handler.handle();
+    const done = () => this.#active.delete(handler);
+    handler.finished.then(done, done);
+    return { handler, response };
   }
 
   /**
@@ -287,7 +290,7 @@ export class WSGIServer {
     if (this.#shutdown === undefined) {
       this.#serving = true;
       for (const queued of this.#backlog.splice(0)) {
-        queued.resolve(this.#process(queued.request, queued.info).handle());
+        queued.resolve(this.#process(queued.request, queued.info).response);
       }
     }
     await this.#stopped;
@@ -310,8 +313,8 @@ export class WSGIServer {
       this.#wake = undefined;
       queued = this.#backlog.shift();
     }
-    const handler = this.#process(queued.request, queued.info);
-    queued.resolve(handler.handle());
+    const { handler, response } = this.#process(queued.request, queued.info);
+    queued.resolve(response);
     await handler.finished;
   }
 
@@ -396,7 +399,14 @@ class ServerHandler extends FetchHandler {
   }
 
   override addRequestVars(environ: Record<string, unknown>): void {
-    Object.assign(environ, this.requestHandler.getEnviron());
+    const requestHandler = this.requestHandler;
+    // Python copies get_environ()'s dict in; without an override of
+    // getEnviron the same keys are written straight into the environ.
+    if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
+      fillEnviron(requestHandler, environ);
+    } else {
+      Object.assign(environ, requestHandler.getEnviron());
+    }
   }
 
   /** The response the runtime edge writes fastest (a light one on Node). */
@@ -508,17 +518,8 @@ export class WSGIRequestHandler {
    * @returns A new object (the `wsgi.*` keys are added by the handler).
    */
   getEnviron(): Record<string, unknown> {
-    const server = this.server;
-    // Object.assign, not a spread: Node 20's V8 makes later additions to a
-    // spread copy very slow (tens of µs per request).
-    const env: Record<string, unknown> = Object.assign({}, server.baseEnviron);
-    addRequestVars(env, this.request, {
-      serverName: server.serverName,
-      serverPort: String(server.serverPort),
-      remoteAddr: this.clientAddress,
-    });
-    env.SERVER_SOFTWARE = this.serverVersion;
-    if (server.secure) env.HTTPS = "on";
+    const env: Record<string, unknown> = {};
+    fillEnviron(this, env);
     return env;
   }
 
@@ -565,6 +566,24 @@ export class WSGIRequestHandler {
   addressString(): string {
     return this.clientAddress?.hostname ?? "-";
   }
+}
+
+/** Writes `getEnviron`'s keys into `env`. */
+function fillEnviron(
+  requestHandler: WSGIRequestHandler,
+  env: Record<string, unknown>,
+): void {
+  const server = requestHandler.server;
+  // Object.assign, not a spread: Node 20's V8 makes later additions to a
+  // spread copy very slow (tens of µs per request).
+  Object.assign(env, server.baseEnviron);
+  addRequestVars(env, requestHandler.request, {
+    serverName: server.serverName,
+    serverPort: String(server.serverPort),
+    remoteAddr: requestHandler.clientAddress,
+  });
+  env.SERVER_SOFTWARE = requestHandler.serverVersion;
+  if (server.secure) env.HTTPS = "on";
 }
 
 function missingApp(

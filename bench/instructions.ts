@@ -2,7 +2,7 @@
 /**
  * The steady benchmark for a noisy machine: user-space instructions per
  * request of each benchmark server (`bench/server.ts`: `raw`, `floor`,
- * `wsgi`), counted by valgrind's callgrind (Debian package `valgrind`).
+ * `wsgi`, `server`), counted by valgrind's callgrind (Debian package `valgrind`).
  * Instruction counts do not depend on what else the machine is doing, so
  * two runs agree to about 1 %. Kernel time (the socket writes, the same
  * for every kind) is not counted: the ratios here are those of the work
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     case: { type: "string", default: "hello" },
     requests: { type: "string", default: "4000" },
     warmup: { type: "string", default: "2000" },
-    kinds: { type: "string", default: "raw,floor,wsgi" },
+    kinds: { type: "string", default: "raw,floor,wsgi,server" },
   },
 });
 const CASE = values.case!;

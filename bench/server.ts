@@ -3,7 +3,8 @@
  * One benchmark server: `deno run -A bench/server.ts KIND CASE`, where KIND
  * is `raw` (plain `Deno.serve`), `floor` (plain `Deno.serve` that reads what
  * any gateway must read of a request: its URL, method, headers and client
- * address) or `wsgi` (`toFetchHandler`), and CASE is `hello` (13 bytes),
+ * address), `wsgi` (`toFetchHandler`) or `server` (`makeServer`, quiet),
+ * and CASE is `hello` (13 bytes),
  * `64k` (one 64 KiB body) or `stream` (256 MiB in 64 KiB chunks). Every kind
  * sends the same bytes. Prints the port it listens on.
  *
@@ -11,6 +12,7 @@
  */
 
 import { toFetchHandler } from "../handlers.ts";
+import { makeServer } from "../simple_server.ts";
 import type { WSGIApplication } from "../types.ts";
 
 const [kind, name] = Deno.args;
@@ -85,17 +87,24 @@ function wsgiApp(): WSGIApplication {
   throw new Error(`unknown case ${name}`);
 }
 
-const handler = kind === "raw"
-  ? rawHandler()
-  : kind === "floor"
-  ? floorHandler()
-  : toFetchHandler(wsgiApp());
-const server = Deno.serve({
-  hostname: "127.0.0.1",
-  port: 0,
-  onListen({ port }) {
-    console.log(port);
-  },
-}, handler);
-await server.finished;
+if (kind === "server") {
+  // simple_server's makeServer, quiet (no log line per request).
+  const httpd = makeServer("127.0.0.1", 0, wsgiApp(), { quiet: true });
+  console.log(httpd.serverPort);
+  await httpd.serveForever();
+} else {
+  const handler = kind === "raw"
+    ? rawHandler()
+    : kind === "floor"
+    ? floorHandler()
+    : toFetchHandler(wsgiApp());
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen({ port }) {
+      console.log(port);
+    },
+  }, handler);
+  await server.finished;
+}
 if (seen < 0) console.log(seen);

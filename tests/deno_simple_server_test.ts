@@ -524,6 +524,27 @@ describe("simple_server responses and errors over the wire", () => {
     assert.equal(await small.text(), "read");
   });
 
+  test("a handler class's own getEnviron() is the environ's source", async () => {
+    class Handler extends WSGIRequestHandler {
+      override getEnviron(): Record<string, unknown> {
+        const env = super.getEnviron();
+        env.CUSTOM = "from getEnviron";
+        env.PATH_INFO = "/rewritten";
+        return env;
+      }
+    }
+    await using httpd = serve(environApp, { handlerClass: Handler });
+    const environ = jsonBody(
+      await rawExchange(
+        httpd,
+        "GET /asked?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      ),
+    );
+    assert.equal(environ.CUSTOM, "from getEnviron");
+    assert.equal(environ.PATH_INFO, "/rewritten");
+    assert.equal(environ.QUERY_STRING, "x=1");
+  });
+
   test("an error before the headers: the 500 page, no stack on the wire", async () => {
     const errors = new MemoryErrorStream();
     class Handler extends WSGIRequestHandler {
