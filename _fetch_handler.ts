@@ -162,6 +162,7 @@ function takesTheShortPath(handler: FetchHandler): boolean {
     const own = FetchHandler.prototype;
     plain = handler._writeBody === own._writeBody &&
       handler.finishContent === own.finishContent &&
+      handler.sendHeaders === own.sendHeaders &&
       handler.resultIsFile === own.resultIsFile &&
       handler.sendfile === own.sendfile;
     shortPathClasses.set(cls, plain);
@@ -441,7 +442,7 @@ export class FetchHandler extends BaseHandler {
    * same turn as the app returned: the steps `finishResponse` would take
    * through `_writeBody` and `finishContent` come down to `sendHeaders`
    * with the bytes, then `close()`. A subclass that overrides one of those
-   * steps gets them all, as does every other body.
+   * steps (or `sendHeaders`) gets them all, as does every other body.
    *
    * @returns Resolves after `close()`.
    */
@@ -457,7 +458,16 @@ export class FetchHandler extends BaseHandler {
         this.#whole = chunk;
         this.bytesSent = chunk.length;
         this.#ending = true;
-        this.sendHeaders();
+        try {
+          this.sendHeaders(); // FetchHandler's own: settled when it returns
+        } catch {
+          // A response the runtime refuses (a status out of range, a bad
+          // header name): the full path meets the error again, and closes
+          // the body before handleError takes over.
+          this.#whole = undefined;
+          this.#ending = false;
+          return super.finishResponse();
+        }
         return this.close();
       }
     }

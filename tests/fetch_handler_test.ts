@@ -1249,13 +1249,16 @@ describe("FetchHandler streaming", () => {
 
 // ---------------------------------------------------------------------------
 
+/** What `FetchHandler._makeResponse` takes. */
+type MakeResponseArgs = Parameters<FetchHandler["_makeResponse"]>;
+
 describe("FetchHandler short path for a body known whole", () => {
-  /** Records whether the headers were sent. */
+  /** Records whether the response was made. */
   class Watched extends FetchHandler {
     sent = false;
-    override sendHeaders(): Promise<void> {
+    override _makeResponse(...args: MakeResponseArgs): Response {
       this.sent = true;
-      return super.sendHeaders();
+      return super._makeResponse(...args);
     }
   }
   const hello: WSGIApplication = (_environ, startResponse) => {
@@ -1302,6 +1305,7 @@ describe("FetchHandler short path for a body known whole", () => {
         "finishContent",
         "resultIsFile",
         "sendfile",
+        "sendHeaders",
       ] as const
     ) {
       const calls: string[] = [];
@@ -1343,13 +1347,7 @@ describe("FetchHandler short path for a body known whole", () => {
   test("_makeResponse makes every response: whole, streamed, 413 and 500", async () => {
     const made: Array<[string, number, unknown]> = [];
     class Own extends FetchHandler {
-      override _makeResponse(
-        body: Uint8Array | ReadableStream<Uint8Array> | null,
-        init: {
-          status: number;
-          headers: Record<string, string> | Array<[string, string]>;
-        },
-      ): Response {
+      override _makeResponse(...[body, init]: MakeResponseArgs): Response {
         const kind = body instanceof Uint8Array
           ? "bytes"
           : body === null
@@ -1400,6 +1398,29 @@ describe("FetchHandler short path for a body known whole", () => {
       ["bytes", 413, { "content-type": "text/plain" }],
       ["bytes", 500, { "Content-Type": "text/plain" }],
     ]);
+  });
+
+  test("a response the runtime refuses gives the 500 page; close() runs once", async () => {
+    for (const status of ["999 Nope", "200 OK"]) {
+      let closes = 0;
+      const errors = new MemoryErrorStream();
+      const handler = new FetchHandler(new Request("http://h/"), { errors });
+      const response = await handler.respond((_environ, startResponse) => {
+        // "Bad Name" passes startResponse (no control character) but is
+        // not a token: the runtime's Headers refuses it.
+        startResponse(status, status === "200 OK" ? [["Bad Name", "x"]] : []);
+        return Object.assign([bytes("never sent")], {
+          close(): void {
+            closes++;
+          },
+        });
+      });
+      assert.equal(response.status, 500, status);
+      assert.match(await response.text(), /A server error occurred/, status);
+      await within(handler.finished, 1000, status);
+      assert.equal(closes, 1, status);
+      assert.match(errors.getValue(), /Error/, status);
+    }
   });
 
   test("a close() that throws is logged; the response stands, finished settles", async () => {
