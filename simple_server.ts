@@ -275,10 +275,29 @@ export class WSGIServer {
   ): { handler: WSGIRequestHandler; response: Promise<Response> } {
     const handler = new this.handlerClass(request, info?.remoteAddr, this);
     this.#active.add(handler);
-    const response = handler.handle();
     const done = () => this.#active.delete(handler);
-    handler.finished.then(done, done);
-    return { handler, response };
+    try {
+      return { handler, response: handler.handle() };
+    } catch (error) {
+      // A broken handler class: logged as Python's socketserver does, then
+      // the runtime answers 500 (no stack on the wire).
+      const from = handler.clientAddress;
+      const stderr = handler.getStderr();
+      stderr.write(
+        `${
+          "-".repeat(40)
+        }\nException occurred during processing of request from ${
+          from ? `${from.hostname}:${from.port}` : "an unknown client"
+        }\n${
+          error instanceof Error ? error.stack ?? String(error) : String(error)
+        }\n${"-".repeat(40)}\n`,
+      );
+      stderr.flush();
+      throw error;
+    } finally {
+      // Also when handle() throws: the handler must not stay active.
+      handler.finished.then(done, done);
+    }
   }
 
   /**

@@ -524,6 +524,33 @@ describe("simple_server responses and errors over the wire", () => {
     assert.equal(await small.text(), "read");
   });
 
+  test("a handler class whose handle() throws: a 500, and the server goes on", async () => {
+    let calls = 0;
+    const errors = new MemoryErrorStream();
+    class Broken extends WSGIRequestHandler {
+      override handle(): Promise<Response> {
+        if (++calls === 1) throw new Error("handle-4712");
+        return super.handle();
+      }
+      override getStderr(): ErrorStream {
+        return errors;
+      }
+    }
+    await using httpd = serve(environApp, { handlerClass: Broken });
+    const request = "GET /ok HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    const first = await rawExchange(httpd, request);
+    assert.equal(first.status, 500);
+    assert.ok(!first.raw.includes("handle-4712"));
+    assert.match(
+      errors.getValue(),
+      /^-{40}\nException occurred during processing of request from 127\.0\.0\.1:\d+\nError: handle-4712\n/,
+    );
+    const second = await rawExchange(httpd, request);
+    assert.equal(second.status, 200);
+    assert.equal(jsonBody(second).PATH_INFO, "/ok");
+    await within(httpd.shutdown(), 2000, "shutdown()");
+  });
+
   test("a handler class's own getEnviron() is the environ's source", async () => {
     class Handler extends WSGIRequestHandler {
       override getEnviron(): Record<string, unknown> {
