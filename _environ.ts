@@ -25,6 +25,14 @@ export interface ConnectionInfo {
   remoteAddr?: { hostname: string; port: number };
 }
 
+/**
+ * A request may carry its headers as received, under this key: a flat
+ * `[name, value, name, value, …]` list (Node's `rawHeaders`). The environ
+ * is then built from it, with the same values `Headers` would give, and
+ * the request's `Headers` need never be made.
+ */
+export const HEADER_PAIRS: unique symbol = Symbol("wsgiref.headerPairs");
+
 /** `HTTP_*` keys by lower-case header name: computed once per name. */
 const headerKeys = new Map<string, string | null>([
   ["content-type", null],
@@ -100,8 +108,12 @@ export function addRequestVars(
   seenLength = false;
   seenChunked = false;
   seenHost = undefined;
+  const pairs = (request as { [HEADER_PAIRS]?: readonly string[] })[
+    HEADER_PAIRS
+  ];
+  if (pairs !== undefined) addHeaderPairs(environ, pairs);
   // forEach is several times faster than the headers' iterator on Deno.
-  request.headers.forEach(addHeader, environ);
+  else request.headers.forEach(addHeader, environ);
   if (!seenLength) {
     // A chunked body has no CONTENT_LENGTH: absent, not "". Otherwise ""
     // as Python (a bodyless POST or DELETE included; a stream given to
@@ -196,6 +208,71 @@ function addHeader(
     this.CONTENT_LENGTH = value;
     seenLength = true;
   }
+}
+
+/** The keys the last `addHeaderPairs` pass set (reused: no allocation). */
+const setKeys: string[] = [];
+
+/**
+ * Environ keys by header name as received ("User-Agent"): `HTTP_*`,
+ * `CONTENT_TYPE`, `CONTENT_LENGTH`, or `null` for a name holding `_`.
+ */
+const rawHeaderKeys = new Map<string, string | null>();
+
+function rawHeaderKey(name: string): string | null {
+  let key = rawHeaderKeys.get(name);
+  if (key === undefined) {
+    const lower = name.toLowerCase();
+    key = headerKey(lower) ??
+      (lower === "content-type"
+        ? "CONTENT_TYPE"
+        : lower === "content-length"
+        ? "CONTENT_LENGTH"
+        : null);
+    if (rawHeaderKeys.size < MAX_CACHED_KEYS) rawHeaderKeys.set(name, key);
+  }
+  return key;
+}
+
+/**
+ * Adds the headers of a flat name/value list to `environ` as `Headers`
+ * would give them: names matched case-insensitively, values trimmed,
+ * repeated headers joined (`Cookie` by `"; "`, any other by `", "`).
+ */
+function addHeaderPairs(
+  environ: Record<string, unknown>,
+  pairs: readonly string[],
+): void {
+  setKeys.length = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = rawHeaderKey(pairs[i]);
+    if (key === null) continue; // a name holding "_"
+    const value = trimValue(pairs[i + 1]);
+    if (setKeys.length !== 0 && setKeys.includes(key)) {
+      environ[key] += key === "HTTP_COOKIE" ? "; " + value : ", " + value;
+      continue;
+    }
+    setKeys.push(key);
+    environ[key] = value;
+    if (key === "HTTP_HOST") seenHost = value;
+    else if (key === "CONTENT_LENGTH") seenLength = true;
+    else if (key === "HTTP_TRANSFER_ENCODING") seenChunked = true;
+  }
+  if (seenHost !== undefined) seenHost = environ.HTTP_HOST as string;
+}
+
+/**
+ * `value` without the leading and trailing spaces and tabs `Headers` drops.
+ *
+ * @param value A header value.
+ * @returns The value, trimmed.
+ */
+export function trimValue(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first === 32 || first === 9 || last === 32 || last === 9
+    ? value.replace(/^[\t ]+|[\t ]+$/g, "")
+    : value;
 }
 
 /**

@@ -171,6 +171,24 @@ function takesTheShortPath(handler: FetchHandler): boolean {
 }
 const shortPathClasses = new WeakMap<object, boolean>();
 
+/**
+ * `handler.respond(app)` for a server: the response itself, not a promise
+ * of it, when the app answered at once (a server then writes it in the
+ * same turn). Set by `FetchHandler`'s static block.
+ */
+export let respondNow: (
+  handler: FetchHandler,
+  app: WSGIApplication,
+) => Response | Promise<Response>;
+
+/**
+ * Sets what `handler` calls once the response is over, just before
+ * `finished` settles (a server logs the request there): one callback
+ * instead of a promise reaction per request. An error it throws rejects
+ * `finished`. Set by `FetchHandler`'s static block.
+ */
+export let whenDone: (handler: FetchHandler, callback: () => void) => void;
+
 /** A write that waits for the response stream to pull it. */
 interface PendingChunk {
   data: Uint8Array;
@@ -229,6 +247,7 @@ export class FetchHandler extends BaseHandler {
   #resolveResponse?: (response: Response) => void;
   #finished: Promise<void> = RESOLVED;
   #responded = false;
+  #whenDone?: () => void;
 
   /** The whole body, when it is known before the headers go out. */
   #whole?: Uint8Array;
@@ -278,11 +297,24 @@ export class FetchHandler extends BaseHandler {
    * @returns The response.
    */
   respond(app: WSGIApplication): Promise<Response> {
+    const response = this.#start(app);
+    return response instanceof Promise
+      ? response
+      : this.#response ??= Promise.resolve(response);
+  }
+
+  /** `respond`, but the response itself when the app answered at once. */
+  #start(app: WSGIApplication): Response | Promise<Response> {
     this.#finished = this.#drive(app);
-    // An app that answered at once needs no promise to wait on.
-    return this.#response ??= this.#made !== undefined
-      ? Promise.resolve(this.#made)
-      : new Promise((resolve) => this.#resolveResponse = resolve);
+    return this.#made ??
+      (this.#response ??= new Promise((resolve) =>
+        this.#resolveResponse = resolve
+      ));
+  }
+
+  static {
+    respondNow = (handler, app) => handler.#start(app);
+    whenDone = (handler, callback) => handler.#whenDone = callback;
   }
 
   /** Settles after the body's `close()`, whatever happened. */
@@ -329,6 +361,7 @@ export class FetchHandler extends BaseHandler {
           }),
         );
       }
+      this.#whenDone?.();
     }
   }
 

@@ -39,6 +39,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { HEADER_PAIRS, trimValue } from "./_environ.ts";
 import type {
   ListenOptions,
   NetAddr,
@@ -86,36 +87,42 @@ export function listen(
   let closing = false;
   let fallbackHost = "";
 
-  async function serveOne(
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const state = requestState(req, res, scheme, fallbackHost);
     if (state === undefined) {
       res.writeHead(400, { "content-length": "0" }).end();
       return;
     }
     const socket = req.socket;
+    let response: Response | Promise<Response>;
     try {
-      const response = await handler(lazyRequest(state), {
+      response = handler(lazyRequest(state), {
         remoteAddr: {
           hostname: socket.remoteAddress ?? "",
           port: socket.remotePort ?? 0,
         },
       });
-      if (closing) {
-        res.shouldKeepAlive = false;
-      }
-      await sendResponse(res, response);
     } catch (error) {
       // What Deno.serve's onError gives: the error itself stays server-side.
+      return fail(res, error);
+    }
+    // A response made at once is written in this turn, as a raw answer is.
+    if (response instanceof Promise) {
+      response.then((made) => answer(res, made), (error) => fail(res, error));
+    } else {
+      answer(res, response);
+    }
+  };
+
+  function answer(res: ServerResponse, response: Response): void {
+    if (closing) res.shouldKeepAlive = false;
+    try {
+      sendResponse(res, response)?.catch((error) => fail(res, error));
+    } catch (error) {
       fail(res, error);
     }
   }
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    void serveOne(req, res);
-  };
   // With this listener Node leaves `100 Continue` to us: sent when the app
   // first reads the body, so an app that answers without reading it (a
   // 413, a redirect) spares the client the upload.
@@ -250,7 +257,10 @@ function lazyPrototype<S, T extends object>(
 interface RequestState {
   url: string;
   method: string;
-  headers: Headers;
+  /** The headers as received: `[name, value, …]` (Node's `rawHeaders`). */
+  raw: string[];
+  /** The `Headers`, once asked for. */
+  headers?: Headers;
   req: IncomingMessage;
   res: ServerResponse;
   hasBody: boolean;
@@ -273,6 +283,14 @@ function requestBody(state: RequestState): ReadableStream<Uint8Array> | null {
         : null);
 }
 
+function requestHeaders(state: RequestState): Headers {
+  if (state.headers !== undefined) return state.headers;
+  const headers = state.headers = new Headers();
+  const raw = state.raw;
+  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  return headers;
+}
+
 function realRequest(state: RequestState): Request {
   if (state.real !== undefined) return state.real;
   const body = requestBody(state);
@@ -283,7 +301,7 @@ function realRequest(state: RequestState): Request {
   // required with a stream body on Node, and unknown to Deno's types.
   return state.real = new Request(state.url, {
     method: state.method,
-    headers: state.headers,
+    headers: requestHeaders(state),
     body: body !== null && !body.locked ? body : null,
     duplex: "half",
     signal: controller.signal,
@@ -297,10 +315,19 @@ const LAZY_REQUEST: Request = lazyPrototype(
   {
     url: (state) => state.url,
     method: (state) => state.method,
-    headers: (state) => state.headers,
+    headers: requestHeaders,
     body: requestBody,
   },
 );
+// The headers as received, for the environ, until `headers` was read (a
+// caller may change the `Headers`).
+Object.defineProperty(LAZY_REQUEST, HEADER_PAIRS, {
+  get(this: { [REQUEST_STATE]: RequestState }): string[] | undefined {
+    const state = this[REQUEST_STATE];
+    return state.headers === undefined ? state.raw : undefined;
+  },
+  configurable: true,
+});
 
 function lazyRequest(state: RequestState): Request {
   const request = Object.create(LAZY_REQUEST);
@@ -318,13 +345,11 @@ function requestState(
   const target = req.url ?? "";
   if (BAD_TARGET.test(target)) return undefined;
   const raw = req.rawHeaders;
-  const headers = new Headers();
   let host = "";
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
-    headers.append(name, value);
     if (name.length === 4 && host === "" && name.toLowerCase() === "host") {
       host = value;
     } else if (
@@ -348,7 +373,7 @@ function requestState(
   } else {
     return undefined;
   }
-  return { url, method: req.method ?? "GET", headers, req, res, hasBody };
+  return { url, method: req.method ?? "GET", raw, req, res, hasBody };
 }
 
 /**
@@ -489,15 +514,6 @@ export function makeResponse(
   return response;
 }
 
-/** `value` without the leading and trailing whitespace `Headers` drops. */
-function trimValue(value: string): string {
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  return first === 32 || first === 9 || last === 32 || last === 9
-    ? value.replace(/^[\t ]+|[\t ]+$/g, "")
-    : value;
-}
-
 /** A header list for `writeHead`, and whether it has `Content-Length`. */
 interface HeadList {
   list: string[];
@@ -570,11 +586,15 @@ function fail(res: ServerResponse, error: unknown): void {
   }
 }
 
-/** Writes `response` to `res`: status, headers, then the body, pulled. */
-async function sendResponse(
+/**
+ * Writes `response` to `res`: status, headers, then the body, pulled. A
+ * light response with its bytes is written at once; anything else settles
+ * once written.
+ */
+function sendResponse(
   res: ServerResponse,
   response: Response,
-): Promise<void> {
+): Promise<void> | undefined {
   const light = (response as { [RESPONSE_STATE]?: ResponseState })[
     RESPONSE_STATE
   ];
@@ -589,9 +609,16 @@ async function sendResponse(
       return;
     }
     res.writeHead(light.status, list);
-    return await pump(res, body.getReader(), undefined);
+    return pump(res, body.getReader(), undefined);
   }
+  return sendWebResponse(res, response);
+}
 
+/** Writes a web `Response`: a body that ends at once goes out whole. */
+async function sendWebResponse(
+  res: ServerResponse,
+  response: Response,
+): Promise<void> {
   const status = response.status;
   const { list, hasLength } = responseHead(response);
   const body = response.body;

@@ -38,7 +38,7 @@
 import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
-import { FetchHandler } from "./_fetch_handler.ts";
+import { FetchHandler, respondNow, whenDone } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
   listen,
@@ -111,13 +111,23 @@ export interface ServerOptions {
   quiet?: boolean;
 }
 
+/**
+ * `handler.handle()` for the server: the response itself, not a promise of
+ * it, when the app answered at once and `handle` is not overridden.
+ */
+let handleNow: (
+  handler: WSGIRequestHandler,
+  release: (handler: WSGIRequestHandler) => void,
+) => Response | Promise<Response>;
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** How long a forced close waits for the runtime after cancelling, in ms. */
 const FORCED_CLOSE_WAIT = 1000;
 
 interface Queued {
   request: Request;
   info: ServeInfo;
-  resolve(response: Promise<Response>): void;
+  resolve(response: Response | Promise<Response>): void;
 }
 
 /**
@@ -260,27 +270,36 @@ export class WSGIServer {
     this.application = application;
   }
 
-  #dispatch = (request: Request, info: ServeInfo): Promise<Response> => {
-    if (this.#serving) return this.#process(request, info).response;
+  #dispatch = (
+    request: Request,
+    info: ServeInfo,
+  ): Response | Promise<Response> => {
+    if (this.#serving) {
+      return this.#process(
+        new this.handlerClass(request, info?.remoteAddr, this),
+      );
+    }
     return new Promise<Response>((resolve) => {
       this.#backlog.push({ request, info, resolve });
       this.#wake?.();
     });
   };
 
-  /** Starts a request's handler: its response, and the handler. */
-  #process(
-    request: Request,
-    info: ServeInfo,
-  ): { handler: WSGIRequestHandler; response: Promise<Response> } {
-    const handler = new this.handlerClass(request, info?.remoteAddr, this);
+  /** Takes `handler` out of the active set once its response is over. */
+  #release = (handler: WSGIRequestHandler): void => {
+    this.#active.delete(handler);
+  };
+
+  /** Runs a request's handler: its response. */
+  #process(handler: WSGIRequestHandler): Response | Promise<Response> {
     this.#active.add(handler);
-    const done = () => this.#active.delete(handler);
     try {
-      return { handler, response: handler.handle() };
+      return handleNow(handler, this.#release);
     } catch (error) {
       // A broken handler class: logged as Python's socketserver does, then
-      // the runtime answers 500 (no stack on the wire).
+      // the runtime answers 500 (no stack on the wire). It must not stay
+      // active.
+      this.#active.delete(handler);
       const from = handler.clientAddress;
       const stderr = handler.getStderr();
       stderr.write(
@@ -294,9 +313,15 @@ export class WSGIServer {
       );
       stderr.flush();
       throw error;
-    } finally {
-      // Also when handle() throws: the handler must not stay active.
-      handler.finished.then(done, done);
+    }
+  }
+
+  /** `#process` for a queued request: an error goes to its response. */
+  #processQueued(handler: WSGIRequestHandler): Response | Promise<Response> {
+    try {
+      return this.#process(handler);
+    } catch (error) {
+      return Promise.reject(error);
     }
   }
 
@@ -308,8 +333,9 @@ export class WSGIServer {
   async serveForever(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#serving = true;
-      for (const queued of this.#backlog.splice(0)) {
-        queued.resolve(this.#process(queued.request, queued.info).response);
+      for (const { request, info, resolve } of this.#backlog.splice(0)) {
+        const handler = new this.handlerClass(request, info?.remoteAddr, this);
+        resolve(this.#processQueued(handler));
       }
     }
     await this.#stopped;
@@ -332,8 +358,9 @@ export class WSGIServer {
       this.#wake = undefined;
       queued = this.#backlog.shift();
     }
-    const { handler, response } = this.#process(queued.request, queued.info);
-    queued.resolve(response);
+    const { request, info } = queued;
+    const handler = new this.handlerClass(request, info?.remoteAddr, this);
+    queued.resolve(this.#processQueued(handler));
     await handler.finished;
   }
 
@@ -436,19 +463,29 @@ class ServerHandler extends FetchHandler {
     return makeResponse(body, init);
   }
 
-  override async close(): Promise<void> {
+  override close(): Promise<void> {
     try {
       this.log();
-    } finally {
-      await super.close();
+    } catch (error) {
+      return super.close().then(() => Promise.reject(error));
     }
+    return super.close();
   }
 
   log(): void {
     if (this.logged) return;
     this.logged = true;
+    const requestHandler = this.requestHandler;
+    // Quiet, with the default logRequest and logMessage: nothing to write.
+    if (
+      requestHandler.server.quiet &&
+      requestHandler.logRequest === WSGIRequestHandler.prototype.logRequest &&
+      requestHandler.logMessage === WSGIRequestHandler.prototype.logMessage
+    ) {
+      return;
+    }
     const code = this.status?.split(" ", 1)[0] ?? "-";
-    this.requestHandler.logRequest(code, this.bytesSent);
+    requestHandler.logRequest(code, this.bytesSent);
   }
 }
 
@@ -489,7 +526,6 @@ export class WSGIRequestHandler {
   serverVersion: string = SOFTWARE_VERSION;
 
   #handler?: ServerHandler;
-  #finished?: Promise<void>;
 
   /**
    * Makes the handler for one request.
@@ -514,11 +550,38 @@ export class WSGIRequestHandler {
    * @returns The response, as soon as its headers are known.
    */
   handle(): Promise<Response> {
+    const response = this.#start(undefined);
+    return response instanceof Promise ? response : Promise.resolve(response);
+  }
+
+  /**
+   * `handle`, but the response itself when the app answered at once;
+   * `release` is called once the response is over and logged.
+   */
+  #start(
+    release: ((handler: WSGIRequestHandler) => void) | undefined,
+  ): Response | Promise<Response> {
     const handler = this.#handler = new ServerHandler(this);
-    const app = this.server.getApp() ?? missingApp;
-    const response = handler.respond(app);
-    this.#finished = handler.finished.finally(() => handler.log());
-    return response;
+    whenDone(handler, () => {
+      try {
+        handler.log();
+      } finally {
+        release?.(this);
+      }
+    });
+    return respondNow(handler, this.server.getApp() ?? missingApp);
+  }
+
+  static {
+    handleNow = (handler, release) => {
+      if (handler.handle === WSGIRequestHandler.prototype.handle) {
+        return handler.#start(release);
+      }
+      const response = handler.handle();
+      const done = () => release(handler);
+      handler.finished.then(done, done);
+      return response;
+    };
   }
 
   /** Cancels the response (a forced shutdown): see `FetchHandler.abort`. */
@@ -528,7 +591,7 @@ export class WSGIRequestHandler {
 
   /** Settles once the response is complete and logged. */
   get finished(): Promise<void> {
-    return this.#finished ?? Promise.resolve();
+    return this.#handler?.finished ?? RESOLVED;
   }
 
   /**

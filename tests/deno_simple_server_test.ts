@@ -970,6 +970,38 @@ describe("WSGIRequestHandler access log", () => {
     await tick(20);
     assert.equal(log.getValue(), "");
   });
+
+  test("quiet silences the default logMessage only: overrides are still called", async () => {
+    const requests: string[] = [];
+    const messages: string[] = [];
+    class ByRequest extends WSGIRequestHandler {
+      override logRequest(code?: string | number, size?: string | number) {
+        requests.push(`${this.requestline} ${code} ${size}`);
+      }
+    }
+    class ByMessage extends WSGIRequestHandler {
+      override logMessage(format: string, ...args: unknown[]): void {
+        messages.push(`${format} ${args.join(" ")}`);
+      }
+    }
+    const app: WSGIApplication = (_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes("seven!!")];
+    };
+    for (const handlerClass of [ByRequest, ByMessage]) {
+      await using httpd = makeServer(HOST, 0, app, {
+        quiet: true,
+        handlerClass,
+      });
+      // handleRequest() settles once the request is over, and logged.
+      const served = httpd.handleRequest();
+      const response = await fetch(urlOf(httpd, "/q"));
+      await response.text();
+      await within(served, 2000, "handleRequest()");
+    }
+    assert.deepEqual(requests, ["GET /q HTTP/1.1 200 7"]);
+    assert.deepEqual(messages, ['"%s" %s %s GET /q HTTP/1.1 200 7']);
+  });
 });
 
 // ---------------------------------------------------------------------------

@@ -264,7 +264,8 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
       get(
         "/caf%C3%A9/x?a=1&b=%20",
         "X-Multi: one\r\nX-Multi: two\r\nCookie: a=1\r\nCookie: b=2\r\n" +
-          "X-Name: ada\r\nX_Name: spoof\r\n",
+          "X-Name: ada\r\nX_Name: spoof\r\nx-MULTI: three\r\n" +
+          "Content-Type: text/a\r\ncontent-type: text/b\r\n",
       ),
     );
     const environ = seen!;
@@ -277,10 +278,16 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     assert.equal(environ.REMOTE_ADDR, HOST);
     assert.match(String(environ.REMOTE_PORT), /^[1-9][0-9]*$/);
     assert.equal(environ.HTTP_HOST, HOST);
-    assert.equal(environ.HTTP_X_MULTI, "one, two");
+    assert.equal(environ.HTTP_X_MULTI, "one, two, three");
     assert.equal(environ.HTTP_COOKIE, "a=1; b=2");
     assert.equal(environ.HTTP_X_NAME, "ada");
+    assert.equal(environ.CONTENT_TYPE, "text/a, text/b");
     assert.equal(environ.CONTENT_LENGTH, "");
+    // The request's Headers agree with the environ.
+    const headers = environ["wsgiref.request"]!.headers;
+    assert.equal(headers.get("x-multi"), "one, two, three");
+    assert.equal(headers.get("cookie"), "a=1; b=2");
+    assert.equal(headers.get("content-type"), "text/a, text/b");
     assert.equal(environ["wsgi.url_scheme"], "http");
     assert.equal(environ["wsgi.multithread"], true);
     assert.match(

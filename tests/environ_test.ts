@@ -1,0 +1,136 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The environ of a request (`_environ.ts`): a request that carries its
+ * headers as received (`HEADER_PAIRS`, what the Node server gives) gets the
+ * same environ as one whose `Headers` are read, without those `Headers`
+ * being made.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { addRequestVars, HEADER_PAIRS } from "../_environ.ts";
+
+const URL_ = "http://example.test:8080/a%20b?x=1";
+const INFO = { remoteAddr: { hostname: "10.0.0.1", port: 5050 } };
+
+/** The environ of a request whose `Headers` hold `pairs`. */
+function viaHeaders(pairs: string[], method = "GET"): Record<string, unknown> {
+  const headers = new Headers();
+  for (let i = 0; i < pairs.length; i += 2) {
+    headers.append(pairs[i], pairs[i + 1]);
+  }
+  const environ: Record<string, unknown> = { CONTENT_LENGTH: "default" };
+  addRequestVars(
+    environ,
+    { url: URL_, method, headers } as unknown as Request,
+    INFO,
+  );
+  return environ;
+}
+
+/** The environ of a request that carries `pairs` as received. */
+function viaPairs(pairs: string[], method = "GET"): Record<string, unknown> {
+  const request = {
+    url: URL_,
+    method,
+    get headers(): Headers {
+      throw new Error("the Headers were read");
+    },
+    [HEADER_PAIRS]: pairs,
+  };
+  const environ: Record<string, unknown> = { CONTENT_LENGTH: "default" };
+  addRequestVars(environ, request as unknown as Request, INFO);
+  return environ;
+}
+
+/** The environ as sorted entries: the key order may differ. */
+function entries(environ: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(environ).sort(([a], [b]) => a < b ? -1 : 1);
+}
+
+describe("an environ from headers as received", () => {
+  const cases: Record<string, string[]> = {
+    "no headers": [],
+    "a Host with a port": ["Host", "example.test:8080"],
+    "repeated headers joined with ', ', in order, whatever the case": [
+      "X-Multi",
+      "one",
+      "x-multi",
+      "two",
+      "X-MULTI",
+      "three",
+    ],
+    "values trimmed of spaces and tabs": ["X-Pad", " \tpadded\t ", "X-E", ""],
+    "a name holding '_' dropped": ["X_Forwarded_For", "spoof", "X-A", "1"],
+    "Content-Type and Content-Length": [
+      "Content-Type",
+      "text/html",
+      "Content-Length",
+      "42",
+    ],
+    "repeated Content-Type joined": [
+      "Content-Type",
+      "text/a",
+      "content-type",
+      "text/b",
+    ],
+    "a chunked body: no CONTENT_LENGTH": ["Transfer-Encoding", "chunked"],
+    "repeated Host headers joined": ["Host", "a.test", "Host", "b.test"],
+    "ISO-8859-1 values kept as they are": ["X-Latin", "caf\u00e9"],
+  };
+  for (const [name, pairs] of Object.entries(cases)) {
+    test(name, () => {
+      for (const method of ["GET", "POST"]) {
+        assert.deepEqual(
+          entries(viaPairs(pairs, method)),
+          entries(viaHeaders(pairs, method)),
+        );
+      }
+    });
+  }
+
+  // (Cookie is not compared: `Headers.append` joins it with ", " on Deno,
+  // "; " on Node; the server's rule is "; ", as in both runtimes' servers.)
+  test("the values a user relies on", () => {
+    const environ = viaPairs([
+      "Host",
+      "example.test:8080",
+      "Cookie",
+      "a=1",
+      "COOKIE",
+      "b=2",
+      "X-Multi",
+      "one",
+      "x-multi",
+      "two",
+      "X_Name",
+      "spoof",
+      "Content-Length",
+      "3",
+    ], "POST");
+    assert.equal(environ.HTTP_HOST, "example.test:8080");
+    assert.equal(environ.HTTP_COOKIE, "a=1; b=2");
+    assert.equal(environ.HTTP_X_MULTI, "one, two");
+    assert.equal("HTTP_X_NAME" in environ, false);
+    assert.equal(environ.CONTENT_LENGTH, "3");
+    assert.equal(environ.CONTENT_TYPE, "text/plain");
+    assert.equal(environ.PATH_INFO, "/a b");
+    assert.equal(environ.QUERY_STRING, "x=1");
+  });
+
+  test("a repeated header set in a server default is replaced, not joined", () => {
+    const environ: Record<string, unknown> = { HTTP_X_A: "default" };
+    addRequestVars(
+      environ,
+      {
+        url: URL_,
+        method: "GET",
+        [HEADER_PAIRS]: ["X-A", "1", "X-A", "2"],
+      } as unknown as Request,
+      INFO,
+    );
+    assert.equal(environ.HTTP_X_A, "1, 2");
+  });
+});
