@@ -274,11 +274,7 @@ export class WSGIServer {
     request: Request,
     info: ServeInfo,
   ): Response | Promise<Response> => {
-    if (this.#serving) {
-      return this.#process(
-        new this.handlerClass(request, info?.remoteAddr, this),
-      );
-    }
+    if (this.#serving) return this.#run(this.#handlerFor(request, info));
     return new Promise<Response>((resolve) => {
       this.#backlog.push({ request, info, resolve });
       this.#wake?.();
@@ -290,39 +286,50 @@ export class WSGIServer {
     this.#active.delete(handler);
   };
 
-  /** Runs a request's handler: its response. */
-  #process(handler: WSGIRequestHandler): Response | Promise<Response> {
-    this.#active.add(handler);
+  /** A new handler for a request (a constructor that throws is logged). */
+  #handlerFor(request: Request, info: ServeInfo): WSGIRequestHandler {
     try {
-      return handleNow(handler, this.#release);
+      return new this.handlerClass(request, info?.remoteAddr, this);
     } catch (error) {
-      // A broken handler class: logged as Python's socketserver does, then
-      // the runtime answers 500 (no stack on the wire). It must not stay
-      // active.
-      this.#active.delete(handler);
-      const from = handler.clientAddress;
-      const stderr = handler.getStderr();
-      stderr.write(
-        `${
-          "-".repeat(40)
-        }\nException occurred during processing of request from ${
-          from ? `${from.hostname}:${from.port}` : "an unknown client"
-        }\n${
-          error instanceof Error ? error.stack ?? String(error) : String(error)
-        }\n${"-".repeat(40)}\n`,
-      );
-      stderr.flush();
+      let stderr: ErrorStream = STDERR;
+      try {
+        stderr = this.handlerClass.prototype.getStderr();
+      } catch {
+        // A getStderr that needs an instance: standard error.
+      }
+      logHandlerError(stderr, info?.remoteAddr, error);
       throw error;
     }
   }
 
-  /** `#process` for a queued request: an error goes to its response. */
-  #processQueued(handler: WSGIRequestHandler): Response | Promise<Response> {
+  /** Runs a request's handler: its response. */
+  #run(handler: WSGIRequestHandler): Response | Promise<Response> {
+    this.#active.add(handler);
     try {
-      return this.#process(handler);
+      return handleNow(handler, this.#release);
     } catch (error) {
-      return Promise.reject(error);
+      // It must not stay active.
+      this.#active.delete(handler);
+      logHandlerError(handler.getStderr(), handler.clientAddress, error);
+      throw error;
     }
+  }
+
+  /**
+   * Serves a queued request: a handler that fails gives its client the
+   * runtime's 500, and the server goes on.
+   *
+   * @returns The handler, unless its class could not make one.
+   */
+  #serveQueued(queued: Queued): WSGIRequestHandler | undefined {
+    let handler: WSGIRequestHandler | undefined;
+    try {
+      handler = this.#handlerFor(queued.request, queued.info);
+      queued.resolve(this.#run(handler));
+    } catch (error) {
+      queued.resolve(Promise.reject(error));
+    }
+    return handler;
   }
 
   /**
@@ -333,10 +340,7 @@ export class WSGIServer {
   async serveForever(): Promise<void> {
     if (this.#shutdown === undefined) {
       this.#serving = true;
-      for (const { request, info, resolve } of this.#backlog.splice(0)) {
-        const handler = new this.handlerClass(request, info?.remoteAddr, this);
-        resolve(this.#processQueued(handler));
-      }
+      for (const queued of this.#backlog.splice(0)) this.#serveQueued(queued);
     }
     await this.#stopped;
   }
@@ -358,10 +362,7 @@ export class WSGIServer {
       this.#wake = undefined;
       queued = this.#backlog.shift();
     }
-    const { request, info } = queued;
-    const handler = new this.handlerClass(request, info?.remoteAddr, this);
-    queued.resolve(this.#processQueued(handler));
-    await handler.finished;
+    await this.#serveQueued(queued)?.finished;
   }
 
   /**
@@ -648,6 +649,26 @@ export class WSGIRequestHandler {
   addressString(): string {
     return this.clientAddress?.hostname ?? "-";
   }
+}
+
+/**
+ * Logs an error of a handler class (not of the app: that one the handler
+ * logs itself) as Python's socketserver `handle_error` does.
+ */
+function logHandlerError(
+  stderr: ErrorStream,
+  from: NetAddr | undefined,
+  error: unknown,
+): void {
+  const rule = "-".repeat(40);
+  stderr.write(
+    `${rule}\nException occurred during processing of request from ${
+      from ? `${from.hostname}:${from.port}` : "an unknown client"
+    }\n${
+      error instanceof Error ? error.stack ?? String(error) : String(error)
+    }\n${rule}\n`,
+  );
+  stderr.flush();
 }
 
 /** Writes `getEnviron`'s keys into `env`. */

@@ -551,6 +551,67 @@ describe("simple_server responses and errors over the wire", () => {
     await within(httpd.shutdown(), 2000, "shutdown()");
   });
 
+  test("a handler class whose constructor throws: a 500, logged, and the server goes on", async () => {
+    let calls = 0;
+    const errors = new MemoryErrorStream();
+    class Broken extends WSGIRequestHandler {
+      constructor(...args: ConstructorParameters<typeof WSGIRequestHandler>) {
+        if (++calls % 2 === 1) throw new Error(`ctor-${calls}`);
+        super(...args);
+      }
+      override getStderr(): ErrorStream {
+        return errors;
+      }
+    }
+    const httpd = makeServer(HOST, 0, environApp, {
+      handlerClass: Broken,
+      quiet: true,
+    });
+    try {
+      const request = (path: string) =>
+        `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`;
+      // handleRequest(): the failing request is answered, the call settles.
+      let served = httpd.handleRequest();
+      const first = await rawExchange(httpd, request("/1"));
+      await within(served, 2000, "handleRequest()");
+      served = httpd.handleRequest();
+      const second = await rawExchange(httpd, request("/2"));
+      await within(served, 2000, "handleRequest()");
+      assert.deepEqual([first.status, second.status], [500, 200]);
+      assert.equal(jsonBody(second).PATH_INFO, "/2");
+      // Requests queued before serveForever(): one failing does not stop
+      // the others; nor does one while serving.
+      const queued = [
+        rawExchange(httpd, request("/3")),
+        rawExchange(httpd, request("/4")),
+      ];
+      await tick(50);
+      void httpd.serveForever();
+      const [third, fourth] = await Promise.all(queued);
+      const fifth = await rawExchange(httpd, request("/5"));
+      const sixth = await rawExchange(httpd, request("/6"));
+      assert.deepEqual(
+        [third, fourth, fifth, sixth].map((r) => r.status),
+        [500, 200, 500, 200],
+      );
+      for (const failed of [first, third, fifth]) {
+        assert.ok(!failed.raw.includes("ctor-"), failed.raw);
+      }
+      const log = errors.getValue();
+      for (const n of [1, 3, 5]) {
+        assert.match(
+          log,
+          new RegExp(
+            `-{40}\\nException occurred during processing of request from 127\\.0\\.0\\.1:\\d+\\nError: ctor-${n}\\n`,
+          ),
+        );
+      }
+      assert.doesNotMatch(log, /ctor-[246]/);
+    } finally {
+      await closeQuietly(httpd);
+    }
+  });
+
   test("a handler class's own getEnviron() is the environ's source", async () => {
     class Handler extends WSGIRequestHandler {
       override getEnviron(): Record<string, unknown> {
