@@ -566,6 +566,10 @@ export class WSGIRequestHandler {
     whenDone(handler, () => {
       try {
         handler.log();
+      } catch (error) {
+        // A logRequest or logMessage that throws: reported as Python's
+        // socketserver reports an error of the handler.
+        logHandlerError(this.getStderr(), this.clientAddress, error);
       } finally {
         release?.(this);
       }

@@ -612,6 +612,46 @@ describe("simple_server responses and errors over the wire", () => {
     }
   });
 
+  test("a logRequest that throws is reported; the response and the server are unharmed", async () => {
+    const errors = new MemoryErrorStream();
+    class Throwing extends WSGIRequestHandler {
+      override logRequest(): void {
+        throw new Error("log-3141");
+      }
+      override getStderr(): ErrorStream {
+        return errors;
+      }
+    }
+    await using httpd = serve(environApp, {
+      handlerClass: Throwing,
+      maxRequestBodySize: 4,
+    });
+    const ok = await rawExchange(
+      httpd,
+      "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert.equal(ok.status, 200);
+    assert.equal(jsonBody(ok).PATH_INFO, "/a");
+    // A 413 never reaches close(): logged when the response is over.
+    const tooLarge = await rawExchange(
+      httpd,
+      "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n" +
+        "Connection: close\r\n\r\n123456789",
+    );
+    assert.equal(tooLarge.status, 413);
+    await until(
+      () => (errors.getValue().match(/Error: log-3141/g) ?? []).length === 2,
+      2000,
+      "both errors reported",
+    );
+    assert.ok(!ok.raw.includes("log-3141") && !tooLarge.raw.includes("log-"));
+    const again = await rawExchange(
+      httpd,
+      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert.equal(again.status, 200);
+  });
+
   test("a handler class's own getEnviron() is the environ's source", async () => {
     class Handler extends WSGIRequestHandler {
       override getEnviron(): Record<string, unknown> {
