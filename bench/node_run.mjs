@@ -6,9 +6,10 @@
  * between them, the runtime edge alone (the `node:http` bridge answering a
  * fetch handler, no WSGI), to tell the bridge's cost from the engine's.
  * The server is pinned to core 0 and wrk to core 1; kinds take turns in
- * each round (order rotating); medians are reported with the ratios to
- * raw, the server's CPU time per request (all its threads, from /proc),
- * and its peak RSS.
+ * each round (order rotating); medians are reported, with the ratios to
+ * raw (each the median of the rounds' own ratios, so drift between rounds
+ * cancels; the stream's is its MiB/s ratio), the server's CPU time per
+ * request (all its threads, from /proc), and its peak RSS.
  *
  * ```sh
  * npm run bench:node -- [--duration 5] [--rounds 3] [--cases hello,headers,64k,stream]
@@ -191,10 +192,10 @@ console.log(
 );
 const KINDS = ["raw", "edge", "wsgi"];
 console.log(
-  "| case | raw req/s | edge req/s | wsgi req/s | edge/raw | wsgi/raw | raw MiB/s | wsgi MiB/s | raw CPU µs/req | edge CPU µs/req | wsgi CPU µs/req | raw peak RSS MiB | wsgi peak RSS MiB |",
+  "| case | raw req/s | edge req/s | wsgi req/s | edge/raw | wsgi/raw | raw MiB/s | edge MiB/s | wsgi MiB/s | raw CPU µs/req | edge CPU µs/req | wsgi CPU µs/req | raw peak RSS MiB | wsgi peak RSS MiB |",
 );
 console.log(
-  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 );
 for (const name of CASES) {
   const samples = { raw: [], edge: [], wsgi: [] };
@@ -203,19 +204,32 @@ for (const name of CASES) {
     for (const kind of order) samples[kind].push(await measure(kind, name));
   }
   const m = (kind, key) => median(samples[kind].map((s) => s[key]));
-  const rps = (kind) => m(kind, "requestsPerSec");
+  // Ratios within a round, then their median: drift between rounds cancels.
+  const ratio = (a, b, key) =>
+    fmt(median(samples[a].map((s, i) => s[key] / samples[b][i][key])), 3);
+  // A stream is a handful of requests per run: compare its throughput.
+  const rate = name === "stream" ? "mibPerSec" : "requestsPerSec";
+  const rps = (kind) => fmt(m(kind, "requestsPerSec"));
+  const mib = (kind) => fmt(m(kind, "mibPerSec"), 1);
   const cpu = (kind) => fmt(m(kind, "cpuMicrosPerRequest"), 1);
   const rss = (kind) =>
     fmt(Math.max(...samples[kind].map((s) => s.peakRssMiB)), 1);
   console.log(
-    `| ${name} | ${fmt(rps("raw"))} | ${fmt(rps("edge"))} | ${
-      fmt(rps("wsgi"))
-    } | ${fmt(rps("edge") / rps("raw"), 3)} | ${
-      fmt(rps("wsgi") / rps("raw"), 3)
-    } | ${fmt(m("raw", "mibPerSec"), 1)} | ${
-      fmt(m("wsgi", "mibPerSec"), 1)
-    } | ${cpu("raw")} | ${cpu("edge")} | ${cpu("wsgi")} | ${rss("raw")} | ${
-      rss("wsgi")
-    } |`,
+    "| " + [
+      name,
+      rps("raw"),
+      rps("edge"),
+      rps("wsgi"),
+      ratio("edge", "raw", rate),
+      ratio("wsgi", "raw", rate),
+      mib("raw"),
+      mib("edge"),
+      mib("wsgi"),
+      cpu("raw"),
+      cpu("edge"),
+      cpu("wsgi"),
+      rss("raw"),
+      rss("wsgi"),
+    ].join(" | ") + " |",
   );
 }
