@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { until } from "./_helpers.ts";
 
 const ON_NODE = !("Deno" in globalThis);
 const SKIP = !ON_NODE && "runs on the npm build, under node --test";
@@ -44,18 +45,6 @@ function run(args: string[], cwd?: string): Run {
     child.once("close", (code) => resolve(code))
   );
   return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until(
-  condition: () => boolean,
-  ms: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Waits for the "Serving HTTP on H port P ..." line; returns the port. */
