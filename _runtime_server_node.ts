@@ -445,6 +445,8 @@ function hangUp(): Error {
 /** What a light response holds until a real `Response` is needed. */
 interface ResponseState extends ResponseParts {
   body: Uint8Array | ReadableStream<Uint8Array> | null;
+  /** The list for `writeHead`, made while the headers were checked. */
+  head: HeadList;
   /** The real `Response`, once a member other than these was used. */
   real?: Response;
 }
@@ -504,13 +506,14 @@ export function makeResponse(
     throw new TypeError(`a response with status ${status} cannot have a body`);
   }
   const headers = init.headers;
-  if (Array.isArray(headers)) {
-    for (const [name, value] of headers) checkHeader(name, value);
-  } else {
-    for (const name in headers) checkHeader(name, headers[name]);
-  }
+  const head = checkedHead(status, headers);
   const response = Object.create(LIGHT_RESPONSE);
-  response[RESPONSE_STATE] = { status, headers, body } satisfies ResponseState;
+  response[RESPONSE_STATE] = {
+    status,
+    headers,
+    body,
+    head,
+  } satisfies ResponseState;
   return response;
 }
 
@@ -520,20 +523,27 @@ interface HeadList {
   hasLength: boolean;
 }
 
-function lightHead(state: ResponseState): HeadList {
+/**
+ * Checks `headers` as `new Response` does, and makes their `writeHead`
+ * list in the same pass (values trimmed; no `Content-Length` on 204, 304).
+ */
+function checkedHead(
+  status: number,
+  headers: ResponseParts["headers"],
+): HeadList {
   const list: string[] = [];
+  const noLength = status === 204 || status === 304;
   let hasLength = false;
-  const noLength = state.status === 204 || state.status === 304;
   const add = (name: string, value: string): void => {
+    checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") {
       if (noLength) return;
       hasLength = true;
     }
     list.push(name, trimValue(value));
   };
-  const headers = state.headers;
   if (Array.isArray(headers)) {
-    for (const [name, value] of headers) add(name, value);
+    for (let i = 0; i < headers.length; i++) add(headers[i][0], headers[i][1]);
   } else {
     for (const name in headers) add(name, headers[name]);
   }
@@ -599,7 +609,7 @@ function sendResponse(
     RESPONSE_STATE
   ];
   if (light !== undefined && light.real === undefined) {
-    const { list, hasLength } = lightHead(light);
+    const { list, hasLength } = light.head;
     const body = light.body;
     if (body === null || body instanceof Uint8Array) {
       if (!hasLength && light.status !== 204 && light.status !== 304) {
