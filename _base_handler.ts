@@ -29,7 +29,8 @@ export { formatDateTime };
 // ---------------------------------------------------------------------------
 // Shared constants: never copied per request.
 
-const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
+/** `wsgi.version`, shared by every environ. */
+export const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
 const ERROR_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([
   Object.freeze(["Content-Type", "text/plain"] as const),
 ]);
@@ -47,7 +48,17 @@ const fileWrapperFactories = new WeakMap<
   typeof FileWrapper,
   FileWrapperFactory
 >();
-function fileWrapperFactory(cls: typeof FileWrapper): FileWrapperFactory {
+
+/**
+ * `wsgi.file_wrapper` for `cls`: one function per class, so every environ
+ * holds the same one.
+ *
+ * @param cls The wrapper class.
+ * @returns `(filelike, blksize) => new cls(filelike, blksize)`.
+ */
+export function fileWrapperFactory(
+  cls: typeof FileWrapper,
+): FileWrapperFactory {
   let factory = fileWrapperFactories.get(cls);
   if (!factory) {
     factory = (filelike: FileLike, blksize?: number) =>
@@ -97,6 +108,85 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 }
 
 function noop(): void {}
+
+/**
+ * Checks a status as `startResponse` does (after storing it): a string of
+ * ISO-8859-1 text with no control characters, `"NNN reason"`.
+ *
+ * @param status The status.
+ * @throws {TypeError} For a non-string, a control character or a code
+ *   point above U+00FF.
+ * @throws {AssertionError} For a status that is not `"NNN "` and more.
+ */
+export function checkStatus(status: unknown): asserts status is string {
+  if (typeof status !== "string") {
+    throw new TypeError(`Status must be a string, got ${describe(status)}`);
+  }
+  if (STATUS_DISALLOWED.test(status)) {
+    throw new TypeError("Control characters are not allowed in status");
+  }
+  if (NOT_LATIN1.test(status)) {
+    throw new TypeError(
+      "Status must hold ISO-8859-1 text only (code points up to U+00FF)",
+    );
+  }
+  if (status.length < 4) {
+    throw new AssertionError("Status must be at least 4 characters");
+  }
+  const c0 = status.charCodeAt(0),
+    c1 = status.charCodeAt(1),
+    c2 = status.charCodeAt(2);
+  if (
+    c0 < 48 || c0 > 57 || c1 < 48 || c1 > 57 || c2 < 48 || c2 > 57
+  ) {
+    throw new AssertionError("Status message must begin w/3-digit code");
+  }
+  if (status[3] !== " ") {
+    throw new AssertionError("Status message must have a space after code");
+  }
+}
+
+/**
+ * Checks the headers as `startResponse` does once `headersClass` took them
+ * (so each is a pair of strings): ISO-8859-1 text, no hop-by-hop header.
+ *
+ * @param headers The app's `[name, value]` pairs.
+ * @throws {TypeError} For a code point above U+00FF.
+ * @throws {AssertionError} For a hop-by-hop header.
+ */
+export function checkResponseHeaders(
+  headers: ReadonlyArray<readonly [string, string]>,
+): void {
+  for (const [name, value] of headers) {
+    if (NOT_LATIN1.test(name) || NOT_LATIN1.test(value)) {
+      throw new TypeError(
+        `header "${name}" must hold ISO-8859-1 text only (code points up to U+00FF)`,
+      );
+    }
+    if (isHopByHop(name)) {
+      throw new AssertionError(
+        `Hop-by-hop header, '${name}: ${value}', not allowed`,
+      );
+    }
+  }
+}
+
+/**
+ * Writes `error`'s stack to `stream`, laid out as Python's traceback, and
+ * flushes it (what `logException` does).
+ *
+ * @param stream Where to write.
+ * @param error The error.
+ * @param limit How many frames; `undefined`: all.
+ */
+export function writeException(
+  stream: ErrorStream,
+  error: unknown,
+  limit: number | undefined,
+): void {
+  stream.write(formatException(error, limit));
+  stream.flush();
+}
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
@@ -403,48 +493,9 @@ export abstract class BaseHandler {
     this.headers = new this.headersClass(
       Array.isArray(headers) ? headers.slice() : headers,
     );
-    this.#validateStatus(status);
-    for (const [name, value] of headers) {
-      if (NOT_LATIN1.test(name) || NOT_LATIN1.test(value)) {
-        throw new TypeError(
-          `header "${name}" must hold ISO-8859-1 text only (code points up to U+00FF)`,
-        );
-      }
-      if (isHopByHop(name)) {
-        throw new AssertionError(
-          `Hop-by-hop header, '${name}: ${value}', not allowed`,
-        );
-      }
-    }
+    checkStatus(status);
+    checkResponseHeaders(headers);
     return this.#writeFn();
-  }
-
-  #validateStatus(status: unknown): void {
-    if (typeof status !== "string") {
-      throw new TypeError(`Status must be a string, got ${describe(status)}`);
-    }
-    if (STATUS_DISALLOWED.test(status)) {
-      throw new TypeError("Control characters are not allowed in status");
-    }
-    if (NOT_LATIN1.test(status)) {
-      throw new TypeError(
-        "Status must hold ISO-8859-1 text only (code points up to U+00FF)",
-      );
-    }
-    if (status.length < 4) {
-      throw new AssertionError("Status must be at least 4 characters");
-    }
-    const c0 = status.charCodeAt(0),
-      c1 = status.charCodeAt(1),
-      c2 = status.charCodeAt(2);
-    if (
-      c0 < 48 || c0 > 57 || c1 < 48 || c1 > 57 || c2 < 48 || c2 > 57
-    ) {
-      throw new AssertionError("Status message must begin w/3-digit code");
-    }
-    if (status[3] !== " ") {
-      throw new AssertionError("Status message must have a space after code");
-    }
   }
 
   /**
@@ -603,9 +654,11 @@ export abstract class BaseHandler {
    * @param error The error.
    */
   logException(error: unknown): void {
-    const stderr = this.environ?.["wsgi.errors"] ?? this.getStderr();
-    stderr.write(formatException(error, this.tracebackLimit));
-    stderr.flush();
+    writeException(
+      this.environ?.["wsgi.errors"] ?? this.getStderr(),
+      error,
+      this.tracebackLimit,
+    );
   }
 
   /**

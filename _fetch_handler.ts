@@ -152,6 +152,93 @@ function headersInit(
 }
 
 /**
+ * Reads the app's `Content-Length` (the first one) and adds `Server:
+ * serverSoftware` to `pairs` unless the app sent a `Server`, in one look.
+ *
+ * @returns The declared length, or -1 for none (or one not all digits).
+ */
+function finishPairs(
+  pairs: Array<[string, string]>,
+  serverSoftware: string | undefined,
+): number {
+  let declared: string | undefined;
+  let server = false;
+  for (let i = 0; i < pairs.length; i++) {
+    const name = pairs[i][0];
+    if (name.length === 14) {
+      if (declared === undefined && name.toLowerCase() === "content-length") {
+        declared = pairs[i][1];
+      }
+    } else if (name.length === 6 && !server) {
+      server = name.toLowerCase() === "server";
+    }
+  }
+  if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
+  return declared !== undefined && DIGITS.test(declared)
+    ? Number(declared)
+    : -1;
+}
+
+/** A status whose response has no body. */
+function isNullBody(code: number): boolean {
+  return code === 204 || code === 205 || code === 304;
+}
+
+/** A whole body cut at the app's declared `Content-Length`. */
+function cutAt(whole: Uint8Array, declared: number): Uint8Array {
+  return declared >= 0 && whole.length > declared
+    ? whole.subarray(0, declared)
+    : whole;
+}
+
+/**
+ * The response `FetchHandler` makes for a body known whole before the
+ * headers go out (its `finishResponse` for a one-chunk array): for a
+ * server that answers such a request without a handler.
+ *
+ * @param status The app's status, checked.
+ * @param pairs The app's headers, checked: a copy, which this adds to.
+ * @param whole The body.
+ * @param serverSoftware The `Server` header, unless the app sent one.
+ * @param make Makes the response (`FetchHandler._makeResponse`).
+ * @returns The response.
+ * @throws What `make` throws (a status the runtime refuses, a bad name).
+ */
+export function wholeResponse(
+  status: string,
+  pairs: Array<[string, string]>,
+  whole: Uint8Array,
+  serverSoftware: string | undefined,
+  make: FetchHandler["_makeResponse"],
+): Response {
+  let length = false;
+  for (let i = 0; i < pairs.length && !length; i++) {
+    const name = pairs[i][0];
+    length = name.length === 14 && name.toLowerCase() === "content-length";
+  }
+  // What cleanupHeaders adds when the app sent no Content-Length.
+  if (!length) pairs.push(["Content-Length", String(whole.length)]);
+  const declared = finishPairs(pairs, serverSoftware);
+  const code = statusCode(status);
+  const body = isNullBody(code) ? null : cutAt(whole, declared);
+  return make(body, {
+    status: code,
+    headers: headersInit(pairs, body === null ? -1 : body.length),
+  });
+}
+
+/**
+ * The request body's declared length (its `Content-Length`), if valid.
+ *
+ * @param request The request.
+ * @returns The length, or `undefined`.
+ */
+export function requestLength(request: Request): number | undefined {
+  const value = request.headers.get("content-length");
+  return value === null ? undefined : contentLength({ CONTENT_LENGTH: value });
+}
+
+/**
  * Whether `handler`'s class keeps the steps that `finishResponse`'s short
  * path for a whole body skips (checked once per class).
  */
@@ -188,6 +275,40 @@ export let respondNow: (
  * `finished`. Set by `FetchHandler`'s static block.
  */
 export let whenDone: (handler: FetchHandler, callback: () => void) => void;
+
+/**
+ * Gives `environ` its `wsgiref.signal`: an accessor that makes `owner`'s
+ * signal when first read. Set by `FetchHandler`'s static block.
+ */
+export let addSignal: (
+  environ: Record<string, unknown>,
+  owner: FetchHandler | EarlySignal,
+) => void;
+
+/**
+ * Makes `handler` the owner of `environ`'s signal, where an `EarlySignal`
+ * owned it (the signal, if it was read, is now the handler's). Set by
+ * `FetchHandler`'s static block.
+ */
+export let adoptSignal: (
+  handler: FetchHandler,
+  environ: Record<string, unknown>,
+) => void;
+
+/**
+ * The owner of `wsgiref.signal` in an environ made before its handler (a
+ * server's direct path): its controller, if the app read the signal,
+ * passes to the handler that takes the request over (`adoptSignal`).
+ */
+export class EarlySignal {
+  /** Made when the signal is first read. */
+  controller: AbortController | undefined = undefined;
+
+  /** The signal: never aborted until a handler adopts it. */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+}
 
 /** A write that waits for the response stream to pull it. */
 interface PendingChunk {
@@ -315,6 +436,18 @@ export class FetchHandler extends BaseHandler {
   static {
     respondNow = (handler, app) => handler.#start(app);
     whenDone = (handler, callback) => handler.#whenDone = callback;
+    addSignal = (environ, owner) => {
+      (environ as Record<PropertyKey, unknown>)[OWNER] = owner;
+      Object.defineProperty(environ, "wsgiref.signal", FetchHandler.#SIGNAL);
+    };
+    adoptSignal = (handler, environ) => {
+      const record = environ as Record<PropertyKey, unknown>;
+      const early = record[OWNER];
+      if (early instanceof EarlySignal) {
+        handler.#signal = early.controller;
+        record[OWNER] = handler;
+      }
+    };
   }
 
   /** Settles after the body's `close()`, whatever happened. */
@@ -338,7 +471,7 @@ export class FetchHandler extends BaseHandler {
       // No limit, no lookup: a header read costs a runtime call on Deno.
       const length = this.#maxSize === Infinity
         ? undefined
-        : this.#declaredRequestLength();
+        : requestLength(this.request);
       if (length !== undefined && length > this.#maxSize) {
         this.#answer(
           this._makeResponse(TOO_LARGE_BODY, {
@@ -365,13 +498,6 @@ export class FetchHandler extends BaseHandler {
     }
   }
 
-  #declaredRequestLength(): number | undefined {
-    const value = this.request.headers.get("content-length");
-    return value === null
-      ? undefined
-      : contentLength({ CONTENT_LENGTH: value });
-  }
-
   #answer(response: Response): void {
     this.#responded = true;
     if (this.#resolveResponse !== undefined) this.#resolveResponse(response);
@@ -390,15 +516,18 @@ export class FetchHandler extends BaseHandler {
     // Made when first read: an AbortController costs about 4 µs on Node 20.
     // One shared accessor finds its handler through a symbol key (a fresh
     // getter per request would cost more than the controller on Deno).
-    environ[OWNER] = this;
-    Object.defineProperty(environ, "wsgiref.signal", FetchHandler.#SIGNAL);
+    addSignal(environ, this);
   }
 
   /** `wsgiref.signal`: a getter shared by every environ, and a setter. */
   static #SIGNAL: PropertyDescriptor = {
     get(this: Record<PropertyKey, unknown>): AbortSignal | undefined {
-      const handler = this[OWNER];
-      return handler instanceof FetchHandler ? handler.#signalOf() : undefined;
+      const owner = this[OWNER];
+      return owner instanceof FetchHandler
+        ? owner.#signalOf()
+        : owner instanceof EarlySignal
+        ? owner.signal
+        : undefined;
     },
     set(this: Record<PropertyKey, unknown>, value: unknown): void {
       Object.defineProperty(this, "wsgiref.signal", {
@@ -615,37 +744,19 @@ export class FetchHandler extends BaseHandler {
     this.cleanupHeaders();
     const headers = this.headers!;
     const pairs = headers.items();
-    // One look through the headers for the app's Content-Length and Server.
-    let declared: string | undefined;
-    let server = false;
-    for (let i = 0; i < pairs.length; i++) {
-      const name = pairs[i][0];
-      if (name.length === 14) {
-        if (declared === undefined && name.toLowerCase() === "content-length") {
-          declared = pairs[i][1];
-        }
-      } else if (name.length === 6 && !server) {
-        server = name.toLowerCase() === "server";
-      }
-    }
-    if (declared !== undefined && DIGITS.test(declared)) {
-      this.#declared = Number(declared);
-    }
-    if (this.serverSoftware && !server) {
-      headers.set("Server", this.serverSoftware);
-      pairs.push(["Server", this.serverSoftware]);
-    }
+    const count = pairs.length;
+    const declared = finishPairs(pairs, this.serverSoftware);
+    if (declared >= 0) this.#declared = declared;
+    if (pairs.length !== count) headers.set("Server", this.serverSoftware!);
     const code = statusCode(this.status!);
     let body: Uint8Array | ReadableStream<Uint8Array> | null;
-    if (code === 204 || code === 205 || code === 304) {
+    if (isNullBody(code)) {
       // A null-body status: `Response` refuses a body, so what the app
       // sends is dropped (`_write` skips it once `#whole` is set).
       body = null;
       this.#whole ??= EMPTY;
     } else if (this.#whole !== undefined) {
-      body = this.#declared >= 0 && this.#whole.length > this.#declared
-        ? this.#whole.subarray(0, this.#declared)
-        : this.#whole;
+      body = cutAt(this.#whole, this.#declared);
     } else if (this.#ending) {
       body = null;
     } else {

@@ -35,10 +35,26 @@
  * @module
  */
 
+import {
+  fileWrapperFactory,
+  writeException,
+  WSGI_VERSION,
+} from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
-import { addRequestVars } from "./_environ.ts";
+import { DIRECT_PATH, DirectExchange } from "./_direct.ts";
+import { addRequestVars, contentLength } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
-import { FetchHandler, respondNow, whenDone } from "./_fetch_handler.ts";
+import {
+  addSignal,
+  adoptSignal,
+  type EarlySignal,
+  FetchHandler,
+  requestLength,
+  respondNow,
+  whenDone,
+  wholeResponse,
+} from "./_fetch_handler.ts";
+import { WSGIInput } from "./_input.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
   listen,
@@ -55,6 +71,7 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "./types.ts";
+import { FileWrapper, guessScheme } from "./util.ts";
 
 export type { NetAddr } from "./_runtime_server.ts";
 
@@ -283,8 +300,11 @@ export class WSGIServer {
 
   /** Takes `handler` out of the active set once its response is over. */
   #release = (handler: WSGIRequestHandler): void => {
-    this.#active.delete(handler);
+    // Released before #run could add it: answered in the same turn.
+    if (!this.#active.delete(handler)) this.#releasedNow = handler;
   };
+  /** The handler released while `#run` ran it, if any. */
+  #releasedNow: WSGIRequestHandler | undefined = undefined;
 
   /** A new handler for a request (a constructor that throws is logged). */
   #handlerFor(request: Request, info: ServeInfo): WSGIRequestHandler {
@@ -304,15 +324,18 @@ export class WSGIServer {
 
   /** Runs a request's handler: its response. */
   #run(handler: WSGIRequestHandler): Response | Promise<Response> {
-    this.#active.add(handler);
+    let response: Response | Promise<Response>;
     try {
-      return handleNow(handler, this.#release);
+      response = handleNow(handler, this.#release);
     } catch (error) {
-      // It must not stay active.
-      this.#active.delete(handler);
+      if (this.#releasedNow === handler) this.#releasedNow = undefined;
       logHandlerError(handler.getStderr(), handler.clientAddress, error);
       throw error;
     }
+    // Active until released, unless it already was (answered at once).
+    if (this.#releasedNow === handler) this.#releasedNow = undefined;
+    else this.#active.add(handler);
+    return response;
   }
 
   /**
@@ -429,13 +452,18 @@ class ServerHandler extends FetchHandler {
   override serverSoftware: string | undefined = SOFTWARE_VERSION;
   requestHandler: WSGIRequestHandler;
   logged = false;
+  /** The exchange whose environ this handler took over, if any. */
+  #adopted: ServerExchange | undefined;
 
-  constructor(requestHandler: WSGIRequestHandler) {
+  constructor(
+    requestHandler: WSGIRequestHandler,
+    adopted: ServerExchange | undefined,
+  ) {
     const server = requestHandler.server;
     super(
       requestHandler.request,
       {
-        errors: requestHandler.getStderr(),
+        errors: adopted?.errors ?? requestHandler.getStderr(),
         maxRequestBodySize: server.maxRequestBodySize,
       },
       requestHandler.clientAddress
@@ -443,16 +471,22 @@ class ServerHandler extends FetchHandler {
         : undefined,
     );
     this.requestHandler = requestHandler;
+    this.#adopted = adopted;
   }
 
-  override addRequestVars(environ: Record<string, unknown>): void {
-    const requestHandler = this.requestHandler;
-    // Python copies get_environ()'s dict in; without an override of
-    // getEnviron the same keys are written straight into the environ.
-    if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
-      fillEnviron(requestHandler, environ);
+  /** The environ: `serverEnviron`'s, or the one the app already holds. */
+  override setupEnviron(): void {
+    const adopted = this.#adopted;
+    if (adopted === undefined) {
+      this.environ = serverEnviron(
+        this.requestHandler,
+        this.getStderr(),
+        this,
+      );
     } else {
-      Object.assign(environ, requestHandler.getEnviron());
+      this.#adopted = undefined;
+      const environ = this.environ = adopted.environ;
+      adoptSignal(this, environ as unknown as Record<string, unknown>);
     }
   }
 
@@ -476,19 +510,132 @@ class ServerHandler extends FetchHandler {
   log(): void {
     if (this.logged) return;
     this.logged = true;
-    const requestHandler = this.requestHandler;
-    // Quiet, with the default logRequest and logMessage: nothing to write.
-    if (
-      requestHandler.server.quiet &&
-      requestHandler.logRequest === WSGIRequestHandler.prototype.logRequest &&
-      requestHandler.logMessage === WSGIRequestHandler.prototype.logMessage
-    ) {
-      return;
-    }
-    const code = this.status?.split(" ", 1)[0] ?? "-";
-    requestHandler.logRequest(code, this.bytesSent);
+    logResponse(this.requestHandler, this.status, this.bytesSent);
   }
 }
+
+/**
+ * A request on the direct path (see `_direct.ts`): answered here when the
+ * app's body is known whole, else handed over to a `ServerHandler`.
+ */
+class ServerExchange extends DirectExchange<ServerHandler> {
+  readonly requestHandler: WSGIRequestHandler;
+  readonly release: ((handler: WSGIRequestHandler) => void) | undefined;
+  readonly errors: ErrorStream;
+  readonly environ: WSGIEnvironment;
+
+  constructor(
+    requestHandler: WSGIRequestHandler,
+    release: ((handler: WSGIRequestHandler) => void) | undefined,
+  ) {
+    super();
+    this.requestHandler = requestHandler;
+    this.release = release;
+    this.errors = requestHandler.getStderr();
+    this.environ = serverEnviron(requestHandler, this.errors, this);
+  }
+
+  protected override engine(): ServerHandler {
+    return new ServerHandler(this.requestHandler, this);
+  }
+
+  protected override runEngine(
+    handler: ServerHandler,
+    replay: WSGIApplication,
+  ): Response | Promise<Response> {
+    return runHandler(handler, replay, this.release);
+  }
+
+  protected override wholeResponse(
+    status: string,
+    headers: Array<[string, string]>,
+    whole: Uint8Array,
+  ): Response {
+    return wholeResponse(
+      status,
+      headers,
+      whole,
+      SOFTWARE_VERSION,
+      makeResponse,
+    );
+  }
+
+  protected override done(): void {
+    const requestHandler = this.requestHandler;
+    try {
+      logResponse(requestHandler, this.status, this.bytesSent);
+    } catch (error) {
+      // As the handler reports a logRequest that throws: on wsgi.errors.
+      writeException(this.errors, error, undefined);
+    } finally {
+      this.release?.(requestHandler);
+    }
+  }
+}
+
+/**
+ * A request's environ, as `BaseHandler.setupEnviron` makes it for a
+ * `ServerHandler` (whose steps nobody overrides): `getEnviron()`'s keys,
+ * the gateway's, then the `wsgi.*` keys.
+ */
+function serverEnviron(
+  requestHandler: WSGIRequestHandler,
+  errors: ErrorStream,
+  owner: FetchHandler | EarlySignal,
+): WSGIEnvironment {
+  const environ: Record<string, unknown> = {};
+  if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
+    fillEnviron(requestHandler, environ);
+  } else {
+    Object.assign(environ, requestHandler.getEnviron());
+  }
+  const request = requestHandler.request;
+  environ["wsgi.input_terminated"] = true;
+  environ["wsgiref.request"] = request;
+  addSignal(environ, owner);
+  environ["wsgi.input"] = new WSGIInput(request.body, {
+    limit: contentLength(environ),
+    maxSize: requestHandler.server.maxRequestBodySize,
+  });
+  environ["wsgi.errors"] = errors;
+  environ["wsgi.version"] = WSGI_VERSION;
+  environ["wsgi.run_once"] = false;
+  environ["wsgi.url_scheme"] = guessScheme(environ as Partial<WSGIEnvironment>);
+  environ["wsgi.multithread"] = true;
+  environ["wsgi.multiprocess"] = false;
+  environ["wsgi.file_wrapper"] = fileWrapperFactory(FileWrapper);
+  if (!("SERVER_SOFTWARE" in environ)) {
+    environ.SERVER_SOFTWARE = SOFTWARE_VERSION;
+  }
+  return environ as WSGIEnvironment;
+}
+
+/** Logs a finished response through the request handler's `logRequest`. */
+function logResponse(
+  requestHandler: WSGIRequestHandler,
+  status: string | undefined,
+  bytesSent: number,
+): void {
+  // Quiet, with the default logRequest and logMessage: nothing to write.
+  if (
+    requestHandler.server.quiet &&
+    requestHandler.logRequest === WSGIRequestHandler.prototype.logRequest &&
+    requestHandler.logMessage === WSGIRequestHandler.prototype.logMessage
+  ) {
+    return;
+  }
+  requestHandler.logRequest(status?.split(" ", 1)[0] ?? "-", bytesSent);
+}
+
+/**
+ * Runs `handler` for its request handler: the response itself when the app
+ * answered at once. Set by `WSGIRequestHandler`'s static block.
+ */
+let runHandler: (
+  handler: ServerHandler,
+  app: WSGIApplication,
+  release: ((handler: WSGIRequestHandler) => void) | undefined,
+) => Response | Promise<Response>;
 
 /**
  * Handles one request for a `WSGIServer`: builds the environ
@@ -562,7 +709,33 @@ export class WSGIRequestHandler {
   #start(
     release: ((handler: WSGIRequestHandler) => void) | undefined,
   ): Response | Promise<Response> {
-    const handler = this.#handler = new ServerHandler(this);
+    const app = this.server.getApp() ?? missingApp;
+    const maxSize = this.server.maxRequestBodySize;
+    if (
+      DIRECT_PATH.enabled &&
+      (maxSize === Infinity || !((requestLength(this.request) ?? 0) > maxSize))
+    ) {
+      let exchange: ServerExchange | undefined;
+      try {
+        exchange = new ServerExchange(this, release);
+      } catch {
+        // The environ could not be made: the handler meets the error again,
+        // and answers it with the error page.
+      }
+      if (exchange !== undefined) {
+        return exchange.respond(app, exchange.environ);
+      }
+    }
+    return this.#run(new ServerHandler(this, undefined), app, release);
+  }
+
+  /** Runs `handler`: the response, at once if the app answered at once. */
+  #run(
+    handler: ServerHandler,
+    app: WSGIApplication,
+    release: ((handler: WSGIRequestHandler) => void) | undefined,
+  ): Response | Promise<Response> {
+    this.#handler = handler;
     whenDone(handler, () => {
       try {
         handler.log();
@@ -574,10 +747,12 @@ export class WSGIRequestHandler {
         release?.(this);
       }
     });
-    return respondNow(handler, this.server.getApp() ?? missingApp);
+    return respondNow(handler, app);
   }
 
   static {
+    runHandler = (handler, app, release) =>
+      handler.requestHandler.#run(handler, app, release);
     handleNow = (handler, release) => {
       if (handler.handle === WSGIRequestHandler.prototype.handle) {
         return handler.#start(release);

@@ -6,6 +6,9 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
+import { connect, type Socket } from "node:net";
+
 const encoder = new TextEncoder();
 
 /** The UTF-8 bytes of `text`. */
@@ -56,4 +59,38 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await tick(5);
   }
+}
+
+/** A TCP connection to `port` on 127.0.0.1, once connected. */
+export async function open(port: number): Promise<Socket> {
+  const socket = connect(port, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  return socket;
+}
+
+/** Everything the server sends until it closes the connection. */
+export async function readAll(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+  } catch {
+    // a reset after the data: what arrived is the answer
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends `request` (which should ask for `Connection: close`) to
+ * 127.0.0.1:`port` and reads the whole answer.
+ */
+export async function exchange(
+  port: number,
+  request: string | Uint8Array,
+): Promise<Buffer> {
+  const socket = await open(port);
+  socket.write(request);
+  return await within(readAll(socket), 10_000, "the response");
 }

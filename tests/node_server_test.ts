@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
@@ -38,7 +38,15 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "../types.ts";
-import { bytes, tick, until, within } from "./_helpers.ts";
+import {
+  bytes,
+  exchange,
+  open,
+  readAll,
+  tick,
+  until,
+  within,
+} from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -71,36 +79,6 @@ async function serve(
   await httpd.ready();
   void httpd.serveForever();
   return httpd;
-}
-
-async function open(port: number): Promise<Socket> {
-  const socket = connect(port, HOST);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  return socket;
-}
-
-/** Everything the server sends until it closes the connection. */
-async function readAll(socket: Socket): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of socket) chunks.push(chunk as Buffer);
-  } catch {
-    // a reset after the data: what arrived is the answer
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Sends `request` (with `Connection: close`) and reads the whole answer. */
-async function exchange(
-  port: number,
-  request: string | Uint8Array,
-): Promise<Buffer> {
-  const socket = await open(port);
-  socket.write(request);
-  return await within(readAll(socket), 10_000, "the response");
 }
 
 interface RawResponse {
