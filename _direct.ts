@@ -200,15 +200,12 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
     ) {
       const chunk: unknown = result.length === 0 ? EMPTY : result[0];
       if (chunk instanceof Uint8Array) {
-        const headers = this.#headers!;
-        const count = headers.length;
         let response: Response | undefined;
         try {
-          response = this.wholeResponse(status, headers, chunk);
+          response = this.wholeResponse(status, this.#headers!, chunk);
         } catch {
           // Refused by the runtime (a status out of its range, a name that
           // is not a token): the engine meets it again, and answers it.
-          headers.length = count;
         }
         if (response !== undefined) {
           this.bytesSent = chunk.length;
@@ -272,7 +269,7 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
    * The response for a body known whole (see `wholeResponse`).
    *
    * @param status The app's status.
-   * @param headers A copy of the app's headers, to add to.
+   * @param headers The app's headers (a copy, as the handler keeps).
    * @param whole The body.
    * @returns The response.
    */

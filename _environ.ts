@@ -26,6 +26,66 @@ export interface ConnectionInfo {
 }
 
 /**
+ * Makes plain objects with room for an environ's keys. V8 sizes the
+ * objects a constructor makes by the `this.x =` assignments in its body
+ * (run or not), so these start with room for about 40 keys in the object
+ * itself; a `{}` has room for 4, and the store of every further key is
+ * copied as it grows (some 800 bytes for an environ). The prototype is
+ * `Object.prototype`: what it makes is a plain object in every other
+ * way (`constructor` is `Object`).
+ */
+const Sized = function (this: Record<string, number>, never?: boolean): void {
+  if (never) {
+    this.k00 =
+      this.k01 =
+      this.k02 =
+      this.k03 =
+      this.k04 =
+      this.k05 =
+        0;
+    this.k06 =
+      this.k07 =
+      this.k08 =
+      this.k09 =
+      this.k10 =
+      this.k11 =
+        0;
+    this.k12 =
+      this.k13 =
+      this.k14 =
+      this.k15 =
+      this.k16 =
+      this.k17 =
+        0;
+    this.k18 =
+      this.k19 =
+      this.k20 =
+      this.k21 =
+      this.k22 =
+      this.k23 =
+        0;
+    this.k24 =
+      this.k25 =
+      this.k26 =
+      this.k27 =
+      this.k28 =
+      this.k29 =
+        0;
+    this.k30 = this.k31 = 0;
+  }
+} as unknown as new () => Record<string, unknown>;
+Sized.prototype = Object.prototype;
+
+/**
+ * An empty plain object, sized for an environ.
+ *
+ * @returns `{}`, with room for about 40 keys.
+ */
+export function emptyEnviron(): Record<string, unknown> {
+  return new Sized();
+}
+
+/**
  * A request may carry its headers as received, under this key: a flat
  * `[name, value, name, value, …]` list (Node's `rawHeaders`). The environ
  * is then built from it, with the same values `Headers` would give, and

@@ -125,30 +125,46 @@ const OWNER: unique symbol = Symbol("wsgiref.handler");
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
- * The headers for `new Response`: a plain object when the names are unique
- * (the runtime's fast path), else the pairs. A `Content-Length` equal to a
- * byte body's length is left to the runtime, which sets it itself (and
- * builds a response with only `Content-Type` much faster).
+ * The headers as `new Response` takes them fastest: a plain object when the
+ * names are unique (the runtime's fast path), else the pairs themselves.
+ *
+ * @param pairs The headers.
+ * @returns An object, or `pairs`.
  */
-function headersInit(
+export function headersRecord(
   pairs: Array<[string, string]>,
-  bodyLength: number,
 ): Record<string, string> | Array<[string, string]> {
   const init: Record<string, string> = {};
-  const length = String(bodyLength);
   for (let i = 0; i < pairs.length; i++) {
-    const pair = pairs[i];
-    const name = pair[0];
-    if (
-      pair[1] === length && name.length === 14 &&
-      name.toLowerCase() === "content-length"
-    ) {
-      continue;
-    }
+    const name = pairs[i][0];
     if (name === "__proto__" || Object.hasOwn(init, name)) return pairs;
-    init[name] = pair[1];
+    init[name] = pairs[i][1];
   }
   return init;
+}
+
+/** Whether `name` is `Content-Length`, in any case. */
+function isLengthName(name: string): boolean {
+  return name.length === 14 && name.toLowerCase() === "content-length";
+}
+
+/**
+ * `pairs` without a `Content-Length` equal to a byte body's length: that
+ * one is left to the runtime, which sets it itself (and builds a response
+ * with only `Content-Type` much faster).
+ */
+function withoutLength(
+  pairs: Array<[string, string]>,
+  bodyLength: number,
+): Array<[string, string]> {
+  if (bodyLength < 0) return pairs;
+  const length = String(bodyLength);
+  const kept: Array<[string, string]> = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i];
+    if (pair[1] !== length || !isLengthName(pair[0])) kept.push(pair);
+  }
+  return kept;
 }
 
 /**
@@ -193,11 +209,13 @@ function cutAt(whole: Uint8Array, declared: number): Uint8Array {
 
 /**
  * The response `FetchHandler` makes for a body known whole before the
- * headers go out (its `finishResponse` for a one-chunk array): for a
- * server that answers such a request without a handler.
+ * headers go out (its `finishResponse` for a one-chunk array), for a
+ * server that answers such a request without a handler: the same status,
+ * body and headers (`cleanupHeaders`' `Content-Length`, `sendHeaders`'
+ * `Server` and cut), made in one pass.
  *
  * @param status The app's status, checked.
- * @param pairs The app's headers, checked: a copy, which this adds to.
+ * @param headers The app's headers, checked (left as they are).
  * @param whole The body.
  * @param serverSoftware The `Server` header, unless the app sent one.
  * @param make Makes the response (`FetchHandler._makeResponse`).
@@ -206,25 +224,40 @@ function cutAt(whole: Uint8Array, declared: number): Uint8Array {
  */
 export function wholeResponse(
   status: string,
-  pairs: Array<[string, string]>,
+  headers: ReadonlyArray<[string, string]>,
   whole: Uint8Array,
   serverSoftware: string | undefined,
   make: FetchHandler["_makeResponse"],
 ): Response {
-  let length = false;
-  for (let i = 0; i < pairs.length && !length; i++) {
-    const name = pairs[i][0];
-    length = name.length === 14 && name.toLowerCase() === "content-length";
+  let declared: string | undefined;
+  let server = false;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    if (name.length === 14) {
+      if (declared === undefined && isLengthName(name)) {
+        declared = headers[i][1];
+      }
+    } else if (name.length === 6 && !server) {
+      server = name.toLowerCase() === "server";
+    }
   }
-  // What cleanupHeaders adds when the app sent no Content-Length.
-  if (!length) pairs.push(["Content-Length", String(whole.length)]);
-  const declared = finishPairs(pairs, serverSoftware);
   const code = statusCode(status);
-  const body = isNullBody(code) ? null : cutAt(whole, declared);
-  return make(body, {
-    status: code,
-    headers: headersInit(pairs, body === null ? -1 : body.length),
-  });
+  const body = isNullBody(code) ? null : cutAt(
+    whole,
+    declared !== undefined && DIGITS.test(declared) ? Number(declared) : -1,
+  );
+  const length = body === null ? undefined : String(body.length);
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < headers.length; i++) {
+    const pair = headers[i];
+    if (pair[1] !== length || !isLengthName(pair[0])) pairs.push(pair);
+  }
+  // cleanupHeaders' Content-Length stays only on a null-body status.
+  if (declared === undefined && body === null) {
+    pairs.push(["Content-Length", String(whole.length)]);
+  }
+  if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
+  return make(body, { status: code, headers: pairs });
 }
 
 /**
@@ -550,12 +583,15 @@ export class FetchHandler extends BaseHandler {
   }
 
   /**
-   * Makes a `Response`: `new Response(body, init)`. A server whose runtime
-   * writes a lighter object of its own overrides it (the Node server does:
-   * there a web `Response` with a body costs more than a raw answer).
+   * Makes a `Response`: `new Response(body, init)` (with the headers as an
+   * object when their names are unique, the runtime's fast path). A server
+   * whose runtime writes a lighter object of its own overrides it (the Node
+   * server does: there a web `Response` with a body costs more than a raw
+   * answer).
    *
    * @param body The bytes, the body stream, or `null`.
-   * @param init The status and the headers.
+   * @param init The status and the headers: the app's as `[name, value]`
+   *   pairs, in order; the gateway's own 413 page's as an object.
    * @returns The response.
    */
   _makeResponse(
@@ -565,9 +601,13 @@ export class FetchHandler extends BaseHandler {
       headers: Record<string, string> | Array<[string, string]>;
     },
   ): Response {
+    const headers = init.headers;
     return new Response(
       body as ConstructorParameters<typeof Response>[0],
-      init,
+      {
+        status: init.status,
+        headers: Array.isArray(headers) ? headersRecord(headers) : headers,
+      },
     );
   }
 
@@ -764,7 +804,7 @@ export class FetchHandler extends BaseHandler {
     }
     const response = this._makeResponse(body, {
       status: code,
-      headers: headersInit(
+      headers: withoutLength(
         pairs,
         body instanceof Uint8Array ? body.length : -1,
       ),

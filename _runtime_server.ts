@@ -8,6 +8,8 @@
  * @module
  */
 
+import { headersRecord } from "./_fetch_handler.ts";
+
 /** An address a server listens on, or a client connects from. */
 export interface NetAddr {
   /** The host name or IP address. */
@@ -137,9 +139,12 @@ export function makeResponse(
   body: Uint8Array | ReadableStream<Uint8Array> | null,
   init: ResponseParts,
 ): Response {
-  return nodeResponse !== undefined
-    ? nodeResponse(body, init)
-    : new Response(body as ConstructorParameters<typeof Response>[0], init);
+  if (nodeResponse !== undefined) return nodeResponse(body, init);
+  const headers = init.headers;
+  return new Response(body as ConstructorParameters<typeof Response>[0], {
+    status: init.status,
+    headers: Array.isArray(headers) ? headersRecord(headers) : headers,
+  });
 }
 
 /** `listen` on `node:http`, loaded on first use. */

@@ -531,22 +531,24 @@ function checkedHead(
   status: number,
   headers: ResponseParts["headers"],
 ): HeadList {
-  const list: string[] = [];
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
+  // Room for the Content-Length sendResponse may add.
+  const list: string[] = new Array(pairs.length * 2 + 2);
   const noLength = status === 204 || status === 304;
   let hasLength = false;
-  const add = (name: string, value: string): void => {
+  let at = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    const name = pairs[i][0];
+    const value = pairs[i][1];
     checkHeader(name, value);
     if (name.length === 14 && name.toLowerCase() === "content-length") {
-      if (noLength) return;
+      if (noLength) continue;
       hasLength = true;
     }
-    list.push(name, trimValue(value));
-  };
-  if (Array.isArray(headers)) {
-    for (let i = 0; i < headers.length; i++) add(headers[i][0], headers[i][1]);
-  } else {
-    for (const name in headers) add(name, headers[name]);
+    list[at++] = name;
+    list[at++] = trimValue(value);
   }
+  list.length = at;
   return { list, hasLength };
 }
 

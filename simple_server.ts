@@ -42,7 +42,7 @@ import {
 } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { DIRECT_PATH, DirectExchange } from "./_direct.ts";
-import { addRequestVars, contentLength } from "./_environ.ts";
+import { addRequestVars, contentLength, emptyEnviron } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
 import {
   addSignal,
@@ -583,7 +583,7 @@ function serverEnviron(
   errors: ErrorStream,
   owner: FetchHandler | EarlySignal,
 ): WSGIEnvironment {
-  const environ: Record<string, unknown> = {};
+  const environ = emptyEnviron();
   if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
     fillEnviron(requestHandler, environ);
   } else {
