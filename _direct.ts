@@ -74,9 +74,9 @@ const PLAIN_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PLAIN_VALUE = /^[\t\x20-\x7E\x80-\xFF]*$/;
 
 /**
- * `isValidStart`'s quick answer for the usual start: a status and header
- * names and values each matched by one pattern that implies every check
- * (`false` only means "look closer").
+ * The usual start: a status, header names and values each matched by one
+ * pattern that implies every check `isValidStart` makes, and every check
+ * of the runtime's `Headers` (`false` only means "look closer").
  */
 function isPlainStart(status: unknown, headers: unknown[]): boolean {
   if (typeof status !== "string" || !PLAIN_STATUS.test(status)) return false;
@@ -105,7 +105,6 @@ function isValidStart(
   headers: unknown,
 ): headers is Array<[string, string]> {
   if (!Array.isArray(headers)) return false;
-  if (isPlainStart(status, headers)) return true;
   try {
     for (let i = 0; i < headers.length; i++) {
       const pair: unknown = headers[i];
@@ -141,6 +140,8 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
     }
     | undefined = undefined;
   #write: Write | undefined = undefined;
+  /** Whether the status and headers passed `isPlainStart`. */
+  #plain = false;
 
   /** The `startResponse` the app gets: the engine's, once it took over. */
   readonly startResponse: StartResponse = (
@@ -154,12 +155,16 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
     }
     if (
       (excInfo === undefined || excInfo === null) &&
-      this.status === undefined && isValidStart(status, headers)
+      this.status === undefined && Array.isArray(headers)
     ) {
-      this.status = status;
-      this.#headers = headers.slice();
-      return this.#write ??= (data) =>
-        (this.#engine ?? this.#handOverNow()).write(data);
+      const plain = isPlainStart(status, headers);
+      if (plain || isValidStart(status, headers)) {
+        this.status = status;
+        this.#headers = headers.slice();
+        this.#plain = plain;
+        return this.#write ??= (data) =>
+          (this.#engine ?? this.#handOverNow()).write(data);
+      }
     }
     return this.#handOverNow().startResponse(status, headers, excInfo);
   };
@@ -202,7 +207,12 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
       if (chunk instanceof Uint8Array) {
         let response: Response | undefined;
         try {
-          response = this.wholeResponse(status, this.#headers!, chunk);
+          response = this.wholeResponse(
+            status,
+            this.#headers!,
+            chunk,
+            this.#plain,
+          );
         } catch {
           // Refused by the runtime (a status out of its range, a name that
           // is not a token): the engine meets it again, and answers it.
@@ -271,12 +281,15 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
    * @param status The app's status.
    * @param headers The app's headers (a copy, as the handler keeps).
    * @param whole The body.
+   * @param plain Whether every header name is a token and every value
+   *   printable Latin-1 (or HTAB): nothing the runtime would refuse.
    * @returns The response.
    */
   protected abstract wholeResponse(
     status: string,
     headers: Array<[string, string]>,
     whole: Uint8Array,
+    plain: boolean,
   ): Response;
 
   /** Called once a response was made here: the request is over. */

@@ -219,6 +219,8 @@ function cutAt(whole: Uint8Array, declared: number): Uint8Array {
  * @param whole The body.
  * @param serverSoftware The `Server` header, unless the app sent one.
  * @param make Makes the response (`FetchHandler._makeResponse`).
+ * @param checked Whether every name is a token and every value free of
+ *   NUL, CR and LF (so the runtime edge need not check them again).
  * @returns The response.
  * @throws What `make` throws (a status the runtime refuses, a bad name).
  */
@@ -227,7 +229,15 @@ export function wholeResponse(
   headers: ReadonlyArray<[string, string]>,
   whole: Uint8Array,
   serverSoftware: string | undefined,
-  make: FetchHandler["_makeResponse"],
+  make: (
+    body: Uint8Array | null,
+    init: {
+      status: number;
+      headers: Array<[string, string]>;
+      checked: boolean;
+    },
+  ) => Response,
+  checked: boolean,
 ): Response {
   let declared: string | undefined;
   let server = false;
@@ -257,7 +267,7 @@ export function wholeResponse(
     pairs.push(["Content-Length", String(whole.length)]);
   }
   if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
-  return make(body, { status: code, headers: pairs });
+  return make(body, { status: code, headers: pairs, checked });
 }
 
 /**

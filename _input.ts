@@ -102,6 +102,9 @@ async function quietly(promise: Promise<unknown>): Promise<void> {
   }
 }
 
+/** The queue's start: one settled promise shared by every input. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /**
  * `wsgi.input`: reads a `ReadableStream<Uint8Array>` (a request body) with
  * Python's `BufferedReader` semantics, never past `limit`.
@@ -128,7 +131,7 @@ export class WSGIInput implements InputStream {
   #cancelled = false;
   #error: { error: unknown } | null = null;
   /** Settles when the last queued operation has finished; never rejects. */
-  #tail: Promise<void> = Promise.resolve();
+  #tail: Promise<void> = SETTLED;
 
   /**
    * Wraps `stream` without reading from it.

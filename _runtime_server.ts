@@ -52,6 +52,11 @@ export interface ResponseParts {
   status: number;
   /** The headers: an object, or `[name, value]` pairs. */
   headers: Record<string, string> | Array<[string, string]>;
+  /**
+   * The caller vouches that every name is a token and no value holds NUL,
+   * CR or LF: the Node bridge skips those checks (`new Response` does not).
+   */
+  checked?: boolean;
 }
 
 /** A fetch-style request handler. */

@@ -445,8 +445,8 @@ function hangUp(): Error {
 /** What a light response holds until a real `Response` is needed. */
 interface ResponseState extends ResponseParts {
   body: Uint8Array | ReadableStream<Uint8Array> | null;
-  /** The list for `writeHead`, made while the headers were checked. */
-  head: HeadList;
+  /** The `writeHead` list (with the `Content-Length` of a byte body). */
+  head: string[];
   /** The real `Response`, once a member other than these was used. */
   real?: Response;
 }
@@ -506,7 +506,7 @@ export function makeResponse(
     throw new TypeError(`a response with status ${status} cannot have a body`);
   }
   const headers = init.headers;
-  const head = checkedHead(status, headers);
+  const head = checkedHead(status, headers, body, init.checked === true);
   const response = Object.create(LIGHT_RESPONSE);
   response[RESPONSE_STATE] = {
     status,
@@ -524,32 +524,50 @@ interface HeadList {
 }
 
 /**
- * Checks `headers` as `new Response` does, and makes their `writeHead`
- * list in the same pass (values trimmed; no `Content-Length` on 204, 304).
+ * Checks `headers` as `new Response` does (unless the caller did), and
+ * makes the `writeHead` list
+ * (values trimmed; no `Content-Length` on 204 and 304; for a body known
+ * whole, its `Content-Length` unless the headers have one), sized exactly:
+ * one look to check and count, one to fill.
  */
 function checkedHead(
   status: number,
   headers: ResponseParts["headers"],
-): HeadList {
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  checked: boolean,
+): string[] {
   const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
-  // Room for the Content-Length sendResponse may add.
-  const list: string[] = new Array(pairs.length * 2 + 2);
   const noLength = status === 204 || status === 304;
-  let hasLength = false;
+  let lengths = 0;
+  for (let i = 0; i < pairs.length; i++) {
+    const name = pairs[i][0];
+    if (!checked) checkHeader(name, pairs[i][1]);
+    if (name.length === 14 && name.toLowerCase() === "content-length") {
+      lengths++;
+    }
+  }
+  const addLength = lengths === 0 && !noLength &&
+    !(body instanceof ReadableStream);
+  const list: string[] = new Array(
+    (pairs.length - (noLength ? lengths : 0) + (addLength ? 1 : 0)) * 2,
+  );
   let at = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
-    const value = pairs[i][1];
-    checkHeader(name, value);
-    if (name.length === 14 && name.toLowerCase() === "content-length") {
-      if (noLength) continue;
-      hasLength = true;
+    if (
+      noLength && lengths !== 0 && name.length === 14 &&
+      name.toLowerCase() === "content-length"
+    ) {
+      continue;
     }
     list[at++] = name;
-    list[at++] = trimValue(value);
+    list[at++] = trimValue(pairs[i][1]);
   }
-  list.length = at;
-  return { list, hasLength };
+  if (addLength) {
+    list[at++] = "content-length";
+    list[at] = body === null ? "0" : String(body.length);
+  }
+  return list;
 }
 
 function responseHead(response: Response): HeadList {
@@ -611,16 +629,12 @@ function sendResponse(
     RESPONSE_STATE
   ];
   if (light !== undefined && light.real === undefined) {
-    const { list, hasLength } = light.head;
     const body = light.body;
     if (body === null || body instanceof Uint8Array) {
-      if (!hasLength && light.status !== 204 && light.status !== 304) {
-        list.push("content-length", String(body?.length ?? 0));
-      }
-      res.writeHead(light.status, list).end(body ?? undefined);
+      res.writeHead(light.status, light.head).end(body ?? undefined);
       return;
     }
-    res.writeHead(light.status, list);
+    res.writeHead(light.status, light.head);
     return pump(res, body.getReader(), undefined);
   }
   return sendWebResponse(res, response);

@@ -550,6 +550,7 @@ class ServerExchange extends DirectExchange<ServerHandler> {
     status: string,
     headers: Array<[string, string]>,
     whole: Uint8Array,
+    plain: boolean,
   ): Response {
     return wholeResponse(
       status,
@@ -557,6 +558,7 @@ class ServerExchange extends DirectExchange<ServerHandler> {
       whole,
       SOFTWARE_VERSION,
       makeResponse,
+      plain,
     );
   }
 
