@@ -300,11 +300,13 @@ export class WSGIServer {
 
   /** Takes `handler` out of the active set once its response is over. */
   #release = (handler: WSGIRequestHandler): void => {
-    // Released before #run could add it: answered in the same turn.
-    if (!this.#active.delete(handler)) this.#releasedNow = handler;
+    // Released while #run runs it (answered in the same turn): never added.
+    if (handler === this.#running) this.#releasedNow = true;
+    else this.#active.delete(handler);
   };
-  /** The handler released while `#run` ran it, if any. */
-  #releasedNow: WSGIRequestHandler | undefined = undefined;
+  /** The handler `#run` is running, and whether it was released already. */
+  #running: WSGIRequestHandler | undefined = undefined;
+  #releasedNow = false;
 
   /** A new handler for a request (a constructor that throws is logged). */
   #handlerFor(request: Request, info: ServeInfo): WSGIRequestHandler {
@@ -325,16 +327,18 @@ export class WSGIServer {
   /** Runs a request's handler: its response. */
   #run(handler: WSGIRequestHandler): Response | Promise<Response> {
     let response: Response | Promise<Response>;
+    this.#running = handler;
+    this.#releasedNow = false;
     try {
       response = handleNow(handler, this.#release);
     } catch (error) {
-      if (this.#releasedNow === handler) this.#releasedNow = undefined;
       logHandlerError(handler.getStderr(), handler.clientAddress, error);
       throw error;
+    } finally {
+      this.#running = undefined;
     }
     // Active until released, unless it already was (answered at once).
-    if (this.#releasedNow === handler) this.#releasedNow = undefined;
-    else this.#active.add(handler);
+    if (!this.#releasedNow) this.#active.add(handler);
     return response;
   }
 
