@@ -40,12 +40,14 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { HEADER_PAIRS, trimValue } from "./_environ.ts";
+import type { Socket } from "node:net";
 import type {
   ListenOptions,
   NetAddr,
   ResponseParts,
   RuntimeServer,
   ServeHandler,
+  ServeInfo,
 } from "./_runtime_server.ts";
 
 /** What `Deno.serve` accepts in a request head. */
@@ -96,12 +98,7 @@ export function listen(
     const socket = req.socket;
     let response: Response | Promise<Response>;
     try {
-      response = handler(lazyRequest(state), {
-        remoteAddr: {
-          hostname: socket.remoteAddress ?? "",
-          port: socket.remotePort ?? 0,
-        },
-      });
+      response = handler(lazyRequest(state), peerOf(socket));
     } catch (error) {
       // What Deno.serve's onError gives: the error itself stays server-side.
       return fail(res, error);
@@ -186,6 +183,25 @@ export function listen(
     ready,
     shutdown,
   };
+}
+
+/** A connection's `ServeInfo`, kept on its socket: its peer does not change. */
+const PEER = Symbol("wsgiref.peer");
+
+/** The `ServeInfo` of a request on `socket` (one per connection). */
+function peerOf(socket: Socket & { [PEER]?: ServeInfo }): ServeInfo {
+  let info = socket[PEER];
+  if (info === undefined) {
+    info = {
+      remoteAddr: {
+        hostname: socket.remoteAddress ?? "",
+        port: socket.remotePort ?? 0,
+      },
+    };
+    // Known once connected; a socket that has none yet is asked again.
+    if (socket.remoteAddress !== undefined) socket[PEER] = info;
+  }
+  return info;
 }
 
 /** `host:port` for a URL, with brackets for an IPv6 address. */

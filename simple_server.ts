@@ -856,6 +856,18 @@ function logHandlerError(
   stderr.flush();
 }
 
+let lastPort = -1;
+let lastPortText = "";
+
+/** `String(port)`, remembered for the port asked last (the server's). */
+function portText(port: number): string {
+  if (port !== lastPort) {
+    lastPortText = String(port);
+    lastPort = port;
+  }
+  return lastPortText;
+}
+
 /** Writes `getEnviron`'s keys into `env`. */
 function fillEnviron(
   requestHandler: WSGIRequestHandler,
@@ -867,7 +879,7 @@ function fillEnviron(
   Object.assign(env, server.baseEnviron);
   addRequestVars(env, requestHandler.request, {
     serverName: server.serverName,
-    serverPort: String(server.serverPort),
+    serverPort: portText(server.serverPort),
     remoteAddr: requestHandler.clientAddress,
   });
   env.SERVER_SOFTWARE = requestHandler.serverVersion;
