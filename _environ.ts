@@ -93,6 +93,14 @@ export function emptyEnviron(): Record<string, unknown> {
  */
 export const HEADER_PAIRS: unique symbol = Symbol("wsgiref.headerPairs");
 
+/**
+ * The key under which a request may carry its request target as received
+ * (origin-form: the path and query) when its URL is plain `http` and made
+ * from it: `addRequestVars` then takes the path and query from it, and the
+ * URL need not be made at all (the Node server's requests are lazy).
+ */
+export const REQUEST_TARGET: unique symbol = Symbol("wsgiref.requestTarget");
+
 /** `HTTP_*` keys by lower-case header name: computed once per name. */
 const headerKeys = new Map<string, string | null>([
   ["content-type", null],
@@ -183,21 +191,42 @@ export function addRequestVars(
     else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
   }
 
-  const url = request.url;
-  const schemeEnd = url.indexOf("://");
-  const hostStart = schemeEnd + 3;
-  // `Deno.serve` makes the URL of the Host header and the request target
-  // as they came, so a Host holding "/", "?" or "#" would move the path:
-  // where the URL starts with the Host header, the target follows it.
-  const host = seenHost as string | undefined; // set by the pass above
-  const hostEnd = hostStart + (host?.length ?? 0);
-  let pathStart = host !== undefined && host !== "" &&
-      url.startsWith(host, hostStart) &&
-      (hostEnd === url.length || url.charCodeAt(hostEnd) === 47 /* "/" */)
-    ? hostEnd
-    : url.indexOf("/", hostStart);
-  if (pathStart === -1) pathStart = url.length;
-  let target = url.slice(pathStart);
+  let serverName = info.serverName;
+  let serverPort = info.serverPort;
+  // A plain-HTTP request that carries its target spares making its URL.
+  let target = serverName !== undefined && serverPort !== undefined
+    ? (request as { [REQUEST_TARGET]?: string })[REQUEST_TARGET]
+    : undefined;
+  let https = false;
+  if (target === undefined) {
+    const url = request.url;
+    const schemeEnd = url.indexOf("://");
+    const hostStart = schemeEnd + 3;
+    // `Deno.serve` makes the URL of the Host header and the request target
+    // as they came, so a Host holding "/", "?" or "#" would move the path:
+    // where the URL starts with the Host header, the target follows it.
+    const host = seenHost as string | undefined; // set by the pass above
+    const hostEnd = hostStart + (host?.length ?? 0);
+    let pathStart = host !== undefined && host !== "" &&
+        url.startsWith(host, hostStart) &&
+        (hostEnd === url.length || url.charCodeAt(hostEnd) === 47 /* "/" */)
+      ? hostEnd
+      : url.indexOf("/", hostStart);
+    if (pathStart === -1) pathStart = url.length;
+    target = url.slice(pathStart);
+    https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
+    if (serverName === undefined || serverPort === undefined) {
+      const authority = url.slice(hostStart, pathStart);
+      const colon = authority.lastIndexOf(":");
+      const hasPort = colon !== -1 && !authority.endsWith("]");
+      serverName ??= hasPort ? authority.slice(0, colon) : authority;
+      serverPort ??= hasPort
+        ? authority.slice(colon + 1)
+        : https
+        ? "443"
+        : "80";
+    }
+  }
   if (NEEDS_PARSE.test(target)) {
     try {
       // Parsed under a fixed origin: the target alone is normalised.
@@ -214,17 +243,6 @@ export function addRequestVars(
   let path = target.slice(0, queryStart) || "/";
   if (path.charCodeAt(1) === 47 /* "/" */) {
     path = "/" + path.replace(/^\/+/, "");
-  }
-
-  const https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
-  let serverName = info.serverName;
-  let serverPort = info.serverPort;
-  if (serverName === undefined || serverPort === undefined) {
-    const authority = url.slice(hostStart, pathStart);
-    const colon = authority.lastIndexOf(":");
-    const hasPort = colon !== -1 && !authority.endsWith("]");
-    serverName ??= hasPort ? authority.slice(0, colon) : authority;
-    serverPort ??= hasPort ? authority.slice(colon + 1) : https ? "443" : "80";
   }
 
   environ.SERVER_NAME = serverName;

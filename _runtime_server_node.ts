@@ -39,7 +39,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { HEADER_PAIRS, trimValue } from "./_environ.ts";
+import { HEADER_PAIRS, REQUEST_TARGET, trimValue } from "./_environ.ts";
 import type { Socket } from "node:net";
 import type {
   ListenOptions,
@@ -271,7 +271,14 @@ function lazyPrototype<S, T extends object>(
 
 /** What a lazy request holds until a real `Request` is needed. */
 interface RequestState {
-  url: string;
+  /** The URL, once made (or given: an absolute-form target). */
+  url?: string;
+  /** Whether the scheme is `https`. */
+  secure: boolean;
+  /** The URL's `host:port` (the Host header's, else the server's). */
+  authority: string;
+  /** The origin-form target (path and query), or `undefined`. */
+  target: string | undefined;
   method: string;
   /** The headers as received: `[name, value, …]` (Node's `rawHeaders`). */
   raw: string[];
@@ -289,6 +296,11 @@ interface RequestState {
 }
 
 const REQUEST_STATE = Symbol("wsgiref.requestState");
+
+function requestUrl(state: RequestState): string {
+  return state.url ??= (state.secure ? "https://" : "http://") +
+    state.authority + state.target;
+}
 
 function requestBody(state: RequestState): ReadableStream<Uint8Array> | null {
   return state.body !== undefined
@@ -315,7 +327,7 @@ function realRequest(state: RequestState): Request {
   // A stream already being read cannot go into a Request: the real one then
   // has no body, and `body` still gives the stream in use. `duplex` is
   // required with a stream body on Node, and unknown to Deno's types.
-  return state.real = new Request(state.url, {
+  return state.real = new Request(requestUrl(state), {
     method: state.method,
     headers: requestHeaders(state),
     body: body !== null && !body.locked ? body : null,
@@ -329,14 +341,22 @@ const LAZY_REQUEST: Request = lazyPrototype(
   REQUEST_STATE,
   realRequest,
   {
-    url: (state) => state.url,
+    url: requestUrl,
     method: (state) => state.method,
     headers: requestHeaders,
     body: requestBody,
   },
 );
-// The headers as received, for the environ, until `headers` was read (a
-// caller may change the `Headers`).
+// For the environ: the origin-form target of a plain-HTTP request (its URL
+// need not be made), and the headers as received until `headers` was read
+// (a caller may change the `Headers`).
+Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
+  get(this: { [REQUEST_STATE]: RequestState }): string | undefined {
+    const state = this[REQUEST_STATE];
+    return state.secure ? undefined : state.target;
+  },
+  configurable: true,
+});
 Object.defineProperty(LAZY_REQUEST, HEADER_PAIRS, {
   get(this: { [REQUEST_STATE]: RequestState }): string[] | undefined {
     const state = this[REQUEST_STATE];
@@ -379,17 +399,29 @@ function requestState(
   // A Host that is not a host (a path, user info, spaces…) would change
   // what the URL means: refused.
   if (host !== "" && !HOST.test(host)) return undefined;
-  let url: string;
+  const authority = host || fallbackHost;
+  let url: string | undefined;
+  let path: string | undefined;
   if (target.charCodeAt(0) === 47 /* "/" */) {
-    url = `${scheme}://${host || fallbackHost}${target}`;
+    path = target; // the URL is made when first asked for
   } else if (/^https?:\/\//i.test(target) && URL.canParse(target)) {
     url = target; // absolute-form, as a proxy gets it
   } else if (target === "*") {
-    url = `${scheme}://${host || fallbackHost}/`; // OPTIONS *
+    url = `${scheme}://${authority}/`; // OPTIONS *
   } else {
     return undefined;
   }
-  return { url, method: req.method ?? "GET", raw, req, res, hasBody };
+  return {
+    url,
+    secure: scheme === "https",
+    authority,
+    target: path,
+    method: req.method ?? "GET",
+    raw,
+    req,
+    res,
+    hasBody,
+  };
 }
 
 /**

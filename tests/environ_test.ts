@@ -3,14 +3,15 @@
  * The environ of a request (`_environ.ts`): a request that carries its
  * headers as received (`HEADER_PAIRS`, what the Node server gives) gets the
  * same environ as one whose `Headers` are read, without those `Headers`
- * being made.
+ * being made; one that carries its target (`REQUEST_TARGET`) the same as
+ * one whose URL is read, without that URL being made.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addRequestVars, HEADER_PAIRS } from "../_environ.ts";
+import { addRequestVars, HEADER_PAIRS, REQUEST_TARGET } from "../_environ.ts";
 
 const URL_ = "http://example.test:8080/a%20b?x=1";
 const INFO = { remoteAddr: { hostname: "10.0.0.1", port: 5050 } };
@@ -132,5 +133,56 @@ describe("an environ from headers as received", () => {
       INFO,
     );
     assert.equal(environ.HTTP_X_A, "1, 2");
+  });
+});
+
+describe("an environ from the request target as received", () => {
+  const SERVER = { ...INFO, serverName: "example.test", serverPort: "8080" };
+  const targets = [
+    "/",
+    "/a%20b?x=1&y=%20",
+    "/a/../b/./c",
+    "/a/%2e%2E/b",
+    "//double//slashes",
+    "/back\\slash",
+    "/caf%E9?q",
+    "/with#fragment?not-query",
+    "/path?query#fragment",
+    "/?",
+    "/%zz",
+  ];
+  for (const target of targets) {
+    test(JSON.stringify(target), () => {
+      const viaUrl: Record<string, unknown> = {};
+      addRequestVars(viaUrl, {
+        url: `http://example.test:8080${target}`,
+        method: "GET",
+        [HEADER_PAIRS]: ["Host", "example.test:8080"],
+      } as unknown as Request, SERVER);
+      const viaTarget: Record<string, unknown> = {};
+      addRequestVars(viaTarget, {
+        get url(): string {
+          throw new Error("the URL was made");
+        },
+        method: "GET",
+        [HEADER_PAIRS]: ["Host", "example.test:8080"],
+        [REQUEST_TARGET]: target,
+      } as unknown as Request, SERVER);
+      assert.deepEqual(entries(viaTarget), entries(viaUrl));
+    });
+  }
+
+  test("without the server's name and port, the URL is read after all", () => {
+    const environ: Record<string, unknown> = {};
+    addRequestVars(environ, {
+      url: "http://other.test:9090/p?q=1",
+      method: "GET",
+      [HEADER_PAIRS]: [],
+      [REQUEST_TARGET]: "/p?q=1",
+    } as unknown as Request, INFO);
+    assert.equal(environ.SERVER_NAME, "other.test");
+    assert.equal(environ.SERVER_PORT, "9090");
+    assert.equal(environ.PATH_INFO, "/p");
+    assert.equal(environ.QUERY_STRING, "q=1");
   });
 });
