@@ -118,6 +118,7 @@ async function observeBoth(c: Case): Promise<[Observation, Observation]> {
   }, { handlerClass: Observed, gracePeriod: 2000, ...c.options });
   await httpd.ready();
   void httpd.serveForever();
+  const initially = DIRECT_PATH.enabled;
   const observe = async (direct: boolean): Promise<Observation> => {
     logged = [];
     notes = [];
@@ -150,7 +151,7 @@ async function observeBoth(c: Case): Promise<[Observation, Observation]> {
     engine.errors = errorLines(errors.getValue().slice(0, errorsBefore));
     return [engine, direct];
   } finally {
-    DIRECT_PATH.enabled = true;
+    DIRECT_PATH.enabled = initially;
     await httpd.shutdown();
   }
 }
@@ -458,6 +459,8 @@ describe(`the direct path answers as the engine does (${RUNTIME})`, () => {
 
 describe(`the direct path (${RUNTIME})`, () => {
   test("write() after a response made at once fails, as after close()", async () => {
+    const initially = DIRECT_PATH.enabled;
+    DIRECT_PATH.enabled = true;
     let late: ((data: Uint8Array) => unknown) | undefined;
     const httpd = makeServer("127.0.0.1", 0, (_e, startResponse) => {
       late = startResponse("200 OK", ok());
@@ -473,7 +476,12 @@ describe(`the direct path (${RUNTIME})`, () => {
         message: "write() before start_response()",
       });
     } finally {
+      DIRECT_PATH.enabled = initially;
       await httpd.shutdown();
     }
   });
+});
+
+test(`the direct path is on where it pays: on Node, not on Deno (${RUNTIME})`, () => {
+  assert.equal(DIRECT_PATH.enabled, RUNTIME === "Node");
 });
