@@ -167,32 +167,34 @@ function withoutLength(
   return kept;
 }
 
+/** Set by `declaredLength`: whether the headers it read hold a `Server`. */
+let hasServer = false;
+
 /**
- * Reads the app's `Content-Length` (the first one) and adds `Server:
- * serverSoftware` to `pairs` unless the app sent a `Server`, in one look.
+ * Reads the app's `Content-Length` (the first one) and, in the same look,
+ * whether it sent a `Server` (left in `hasServer`).
  *
- * @returns The declared length, or -1 for none (or one not all digits).
+ * @returns The declared length; -1 for none, -2 for one not all digits.
  */
-function finishPairs(
-  pairs: Array<[string, string]>,
-  serverSoftware: string | undefined,
-): number {
+function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
   let declared: string | undefined;
   let server = false;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
     if (name.length === 14) {
-      if (declared === undefined && name.toLowerCase() === "content-length") {
+      if (declared === undefined && isLengthName(name)) {
         declared = pairs[i][1];
       }
     } else if (name.length === 6 && !server) {
       server = name.toLowerCase() === "server";
     }
   }
-  if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
-  return declared !== undefined && DIGITS.test(declared)
+  hasServer = server;
+  return declared === undefined
+    ? -1
+    : DIGITS.test(declared)
     ? Number(declared)
-    : -1;
+    : -2;
 }
 
 /** A status whose response has no body. */
@@ -239,23 +241,10 @@ export function wholeResponse(
   ) => Response,
   checked: boolean,
 ): Response {
-  let declared: string | undefined;
-  let server = false;
-  for (let i = 0; i < headers.length; i++) {
-    const name = headers[i][0];
-    if (name.length === 14) {
-      if (declared === undefined && isLengthName(name)) {
-        declared = headers[i][1];
-      }
-    } else if (name.length === 6 && !server) {
-      server = name.toLowerCase() === "server";
-    }
-  }
+  const declared = declaredLength(headers);
+  const server = hasServer;
   const code = statusCode(status);
-  const body = isNullBody(code) ? null : cutAt(
-    whole,
-    declared !== undefined && DIGITS.test(declared) ? Number(declared) : -1,
-  );
+  const body = isNullBody(code) ? null : cutAt(whole, declared);
   const length = body === null ? undefined : String(body.length);
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < headers.length; i++) {
@@ -263,7 +252,7 @@ export function wholeResponse(
     if (pair[1] !== length || !isLengthName(pair[0])) pairs.push(pair);
   }
   // cleanupHeaders' Content-Length stays only on a null-body status.
-  if (declared === undefined && body === null) {
+  if (declared === -1 && body === null) {
     pairs.push(["Content-Length", String(whole.length)]);
   }
   if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
@@ -794,10 +783,12 @@ export class FetchHandler extends BaseHandler {
     this.cleanupHeaders();
     const headers = this.headers!;
     const pairs = headers.items();
-    const count = pairs.length;
-    const declared = finishPairs(pairs, this.serverSoftware);
+    const declared = declaredLength(pairs);
     if (declared >= 0) this.#declared = declared;
-    if (pairs.length !== count) headers.set("Server", this.serverSoftware!);
+    if (this.serverSoftware && !hasServer) {
+      headers.set("Server", this.serverSoftware);
+      pairs.push(["Server", this.serverSoftware]);
+    }
     const code = statusCode(this.status!);
     let body: Uint8Array | ReadableStream<Uint8Array> | null;
     if (isNullBody(code)) {

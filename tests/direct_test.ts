@@ -195,6 +195,14 @@ const CASES: Case[] = [
     },
   },
   {
+    name: "a Content-Length that is not a number does not cut the body",
+    direct: true,
+    app: (_e, startResponse) => {
+      startResponse("200 OK", ok([["Content-Length", "5x"]]));
+      return [bytes("hello")];
+    },
+  },
+  {
     name: "204 and its dropped body",
     direct: true,
     app: (_e, startResponse) => {
