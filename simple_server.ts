@@ -1016,6 +1016,8 @@ export function makeServer(
 }
 
 if (import.meta.main) {
-  const { main } = await import("./_cli.ts");
-  await main({ demoApp, makeServer });
+  // Not awaited: an app module the CLI loads may import this module, which
+  // must have finished evaluating by then (and `require()` refuses a module
+  // with a top-level await).
+  import("./_cli.ts").then(({ main }) => main({ demoApp, makeServer }));
 }

@@ -1259,6 +1259,23 @@ describe("simple_server.ts command line", () => {
     );
   });
 
+  test("serves examples/hello.ts, which imports simple_server.ts itself", async () => {
+    const hello = new URL("../examples/hello.ts", import.meta.url).pathname;
+    const cli = new ServingCli(["--port", "0", hello]);
+    try {
+      await cli.started();
+      const response = await fetch(`http://127.0.0.1:${cli.port}/?name=Ada`);
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), "Hello, Ada!\n");
+    } finally {
+      cli.process.kill("SIGTERM");
+      assert.equal((await cli.exit()).code, 0, cli.stderr);
+    }
+    const missing = await runCli(["--port", "0", `${hello}:nothere`]);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /has no export "nothere" that is a WSGI app/);
+  });
+
   test("serves a module's named export: app.ts:exportName", async () => {
     const dir = await Deno.makeTempDir({ prefix: "wsgiref_cli_" });
     try {
