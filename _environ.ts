@@ -8,6 +8,10 @@
  * - `QUERY_STRING` is the raw query, without `?`.
  * - `CONTENT_TYPE` is `text/plain` when absent (as Python);
  *   `CONTENT_LENGTH` is `""` when absent, and absent for a chunked body.
+ * - `SERVER_PROTOCOL` is the version the request carries (`HTTP_VERSION`,
+ *   given by the Node server), else `HTTP/1.1`: a web `Request` has none.
+ * - `HTTP_HOST` is the Host field, else the URL's authority (HTTP/2's
+ *   `:authority`), except Deno's `localhost` stand-in for a missing Host.
  * - Request headers become `HTTP_*` keys, values as the runtime joined them;
  *   a header whose name holds `_` is dropped, so `X_Forwarded_For` cannot
  *   pass for `X-Forwarded-For`.
@@ -100,6 +104,25 @@ export const HEADER_PAIRS: unique symbol = Symbol("wsgiref.headerPairs");
  * URL need not be made at all (the Node server's requests are lazy).
  */
 export const REQUEST_TARGET: unique symbol = Symbol("wsgiref.requestTarget");
+
+/**
+ * The key under which a request may carry the HTTP version it came with
+ * (`"1.0"`, `"1.1"`, `"2.0"`: Node's `req.httpVersion`). A web `Request`
+ * has none; without it `SERVER_PROTOCOL` is `HTTP/1.1`.
+ */
+export const HTTP_VERSION: unique symbol = Symbol("wsgiref.httpVersion");
+
+/**
+ * The request's protocol, for `SERVER_PROTOCOL` and the request line:
+ * `HTTP/` and the version the request carries, else `HTTP/1.1`.
+ *
+ * @param request The request.
+ * @returns `"HTTP/1.0"`, `"HTTP/1.1"`, `"HTTP/2.0"`, …
+ */
+export function requestProtocol(request: Request): string {
+  const version = (request as { [HTTP_VERSION]?: string })[HTTP_VERSION];
+  return version === undefined ? "HTTP/1.1" : "HTTP/" + version;
+}
 
 /** `HTTP_*` keys by lower-case header name: computed once per name. */
 const headerKeys = new Map<string, string | null>([
@@ -198,6 +221,7 @@ export function addRequestVars(
     ? (request as { [REQUEST_TARGET]?: string })[REQUEST_TARGET]
     : undefined;
   let https = false;
+  const version = (request as { [HTTP_VERSION]?: string })[HTTP_VERSION];
   if (target === undefined) {
     const url = request.url;
     const schemeEnd = url.indexOf("://");
@@ -215,8 +239,18 @@ export function addRequestVars(
     if (pathStart === -1) pathStart = url.length;
     target = url.slice(pathStart);
     https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
+    const authority = url.slice(hostStart, pathStart);
+    // With no Host field (HTTP/2 sends `:authority`, which the runtime puts
+    // in the URL), the URL's authority is the host the client asked for;
+    // unless it is Deno's stand-in for an HTTP/1 request with no Host
+    // (`localhost:PORT`), or the runtime says the request is HTTP/1.
+    if (
+      host === undefined && !version?.startsWith("1.") &&
+      authority !== "localhost" && !authority.startsWith("localhost:")
+    ) {
+      environ.HTTP_HOST = authority;
+    }
     if (serverName === undefined || serverPort === undefined) {
-      const authority = url.slice(hostStart, pathStart);
       const colon = authority.lastIndexOf(":");
       const hasPort = colon !== -1 && !authority.endsWith("]");
       serverName ??= hasPort ? authority.slice(0, colon) : authority;
@@ -247,7 +281,7 @@ export function addRequestVars(
 
   environ.SERVER_NAME = serverName;
   environ.SERVER_PORT = serverPort;
-  environ.SERVER_PROTOCOL = "HTTP/1.1";
+  environ.SERVER_PROTOCOL = requestProtocol(request);
   environ.REQUEST_METHOD = request.method;
   environ.SCRIPT_NAME = "";
   environ.PATH_INFO = unquoteLatin1(path);

@@ -39,7 +39,12 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { HEADER_PAIRS, REQUEST_TARGET, trimValue } from "./_environ.ts";
+import {
+  HEADER_PAIRS,
+  HTTP_VERSION,
+  REQUEST_TARGET,
+  trimValue,
+} from "./_environ.ts";
 import type { Socket } from "node:net";
 import type {
   ListenOptions,
@@ -280,6 +285,8 @@ interface RequestState {
   /** The origin-form target (path and query), or `undefined`. */
   target: string | undefined;
   method: string;
+  /** The HTTP version, as Node gives it (`"1.1"`). */
+  version: string;
   /** The headers as received: `[name, value, …]` (Node's `rawHeaders`). */
   raw: string[];
   /** The `Headers`, once asked for. */
@@ -357,6 +364,12 @@ Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
   },
   configurable: true,
 });
+Object.defineProperty(LAZY_REQUEST, HTTP_VERSION, {
+  get(this: { [REQUEST_STATE]: RequestState }): string {
+    return this[REQUEST_STATE].version;
+  },
+  configurable: true,
+});
 Object.defineProperty(LAZY_REQUEST, HEADER_PAIRS, {
   get(this: { [REQUEST_STATE]: RequestState }): string[] | undefined {
     const state = this[REQUEST_STATE];
@@ -417,6 +430,7 @@ function requestState(
     authority,
     target: path,
     method: req.method ?? "GET",
+    version: req.httpVersion,
     raw,
     req,
     res,

@@ -14,7 +14,9 @@
  *
  * Differences from Python, by design: `SERVER_NAME` is the host given to
  * `makeServer` (no reverse DNS lookup); a web `Request` carries no HTTP
- * version, so `SERVER_PROTOCOL` is `HTTP/1.1`; `PATH_INFO` comes from the
+ * version, so on Deno `SERVER_PROTOCOL` is `HTTP/1.1` (on Node, the
+ * request's version); an HTTP/2 request's `:authority` is its `HTTP_HOST`;
+ * `PATH_INFO` comes from the
  * WHATWG-normalised URL (`/a/%2e%2e/b` arrives as `/b`); request headers
  * whose names hold `_` are dropped; the runtime sends the canonical reason
  * phrase and adds `Date`.
@@ -42,7 +44,12 @@ import {
 } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { DIRECT_PATH, DirectExchange } from "./_direct.ts";
-import { addRequestVars, contentLength, emptyEnviron } from "./_environ.ts";
+import {
+  addRequestVars,
+  contentLength,
+  emptyEnviron,
+  requestProtocol,
+} from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
 import {
   addSignal,
@@ -801,7 +808,7 @@ export class WSGIRequestHandler {
     const url = this.request.url;
     const start = url.indexOf("/", url.indexOf("://") + 3);
     const target = start === -1 ? "/" : url.slice(start);
-    return `${this.request.method} ${target} HTTP/1.1`;
+    return `${this.request.method} ${target} ${requestProtocol(this.request)}`;
   }
 
   /**

@@ -355,8 +355,25 @@ describe("FetchHandler environ", () => {
     assert.equal("HTTP_X_FORWARDED_FOR" in environ, false);
     assert.deepEqual(
       Object.keys(environ).filter((key) => key.startsWith("HTTP_")).sort(),
-      ["HTTP_ACCEPT_LANGUAGE", "HTTP_HTTP_FOO", "HTTP_X_NAME"],
+      // HTTP_HOST: the URL's authority, since the request has no Host field.
+      ["HTTP_ACCEPT_LANGUAGE", "HTTP_HOST", "HTTP_HTTP_FOO", "HTTP_X_NAME"],
     );
+  });
+
+  test("no Host field: HTTP_HOST is the URL's authority (HTTP/2's :authority)", async () => {
+    const h2 = await environOf("https://example.test:8443/a?b");
+    assert.equal(h2.HTTP_HOST, "example.test:8443");
+    assert.equal(h2.SERVER_NAME, "example.test");
+    // A Host field wins over the URL.
+    const headers = { host: "given.example" };
+    const given = await environOf(
+      new Request("http://example.test/", { headers }),
+    );
+    assert.equal(given.HTTP_HOST, "given.example");
+    // Deno's stand-in for an HTTP/1 request that sent no Host is not a Host.
+    for (const url of ["http://localhost:8000/", "http://localhost/"]) {
+      assert.equal((await environOf(url)).HTTP_HOST, undefined, url);
+    }
   });
 
   test("repeated request headers are joined as the runtime joins them", async () => {

@@ -24,6 +24,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
+import { connect as http2Connect } from "node:http2";
+import { applicationUri, requestUri } from "../util.ts";
 import {
   makeServer,
   type ServerOptions,
@@ -193,6 +195,32 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     assert.match(r.statusLine, /^HTTP\/1\.[01] 200 OK$/);
     assert.equal(r.headers.get("transfer-encoding"), undefined);
     assert.equal(r.body.toString(), "abc");
+  });
+
+  test("SERVER_PROTOCOL and the log line carry the version, where the runtime tells it", async () => {
+    const lines: string[] = [];
+    const protocols: unknown[] = [];
+    await using httpd = await serve((environ, startResponse) => {
+      protocols.push(environ.SERVER_PROTOCOL);
+      return hello(environ, startResponse);
+    }, {
+      handlerClass: class extends WSGIRequestHandler {
+        override logRequest(): void {
+          lines.push(this.requestline);
+        }
+      },
+    });
+    for (const version of ["1.0", "1.1"]) {
+      const r = parse(
+        await exchange(httpd.serverPort, get("/v?x", "", version)),
+      );
+      assert.equal(r.body.toString(), "hello");
+    }
+    await until(() => lines.length === 2, 2000, "two log lines");
+    // Node gives the request's version; a web Request (Deno) carries none.
+    const first = RUNTIME === "Node" ? "HTTP/1.0" : "HTTP/1.1";
+    assert.deepEqual(protocols, [first, "HTTP/1.1"]);
+    assert.deepEqual(lines, [`GET /v?x ${first}`, "GET /v?x HTTP/1.1"]);
   });
 
   test("HEAD: the Content-Length of the body, and no body", async () => {
@@ -822,6 +850,42 @@ describe(`TLS (${RUNTIME})`, () => {
     for await (const chunk of socket) chunks.push(chunk as Buffer);
     const r = parse(Buffer.concat(chunks));
     assert.equal(r.body.toString(), "https on");
+  });
+
+  test("HTTP/2: HTTP_HOST from :authority; scheme and requestUri follow it", {
+    skip: tls === undefined
+      ? "needs openssl (Debian package openssl)"
+      : RUNTIME === "Node" && "node:http serves HTTP/1.1 only",
+  }, async () => {
+    await using httpd = await serve((environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "application/json"]]);
+      return [bytes(JSON.stringify({
+        host: environ.HTTP_HOST ?? null,
+        scheme: environ["wsgi.url_scheme"],
+        uri: requestUri(environ),
+        app: applicationUri(environ),
+      }))];
+    }, tls);
+    const session = http2Connect(`https://${HOST}:${httpd.serverPort}`, {
+      rejectUnauthorized: false,
+    });
+    try {
+      const stream = session.request({
+        ":path": "/a?b",
+        ":authority": `example.test:${httpd.serverPort}`,
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      assert.equal(session.alpnProtocol, "h2");
+      assert.deepEqual(JSON.parse(Buffer.concat(chunks).toString()), {
+        host: `example.test:${httpd.serverPort}`,
+        scheme: "https",
+        uri: `https://example.test:${httpd.serverPort}/a?b`,
+        app: `https://example.test:${httpd.serverPort}/`,
+      });
+    } finally {
+      session.close();
+    }
   });
 });
 
