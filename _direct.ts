@@ -20,7 +20,7 @@
 
 import { checkResponseHeaders, checkStatus } from "./_base_handler.ts";
 import { AssertionError } from "./_errors.ts";
-import { EarlySignal } from "./_fetch_handler.ts";
+import { EarlySignal, isNullBody } from "./_fetch_handler.ts";
 import { checkHeaderName, checkHeaderValue } from "./headers.ts";
 import { isHopByHop } from "./util.ts";
 import type {
@@ -225,7 +225,11 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
           // is not a token): the engine meets it again, and answers it.
         }
         if (response !== undefined) {
-          this.bytesSent = chunk.length;
+          // What goes on the wire: nothing for HEAD, 204, 205 or 304.
+          this.bytesSent = environ.REQUEST_METHOD === "HEAD" ||
+              isNullBody(Number(status.slice(0, 3)))
+            ? 0
+            : chunk.length;
           this.#engine = SPENT;
           DIRECT_PATH.answered++;
           this.done();

@@ -197,8 +197,13 @@ function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
     : -2;
 }
 
-/** A status whose response has no body. */
-function isNullBody(code: number): boolean {
+/**
+ * Whether a response of this status has no body.
+ *
+ * @param code The status code.
+ * @returns `true` for 204, 205 and 304.
+ */
+export function isNullBody(code: number): boolean {
   return code === 204 || code === 205 || code === 304;
 }
 
@@ -411,6 +416,8 @@ export class FetchHandler extends BaseHandler {
   #pending?: PendingChunk;
   #pull?: () => void;
   #gone = false;
+  /** A response that carries no body (HEAD, 1xx, 204, 304): set with the headers. */
+  #bodyless = false;
 
   /**
    * Makes a handler for `request`.
@@ -749,7 +756,8 @@ export class FetchHandler extends BaseHandler {
    * @returns `true` once that many bytes were sent.
    */
   override _bodyComplete(): boolean {
-    return this.#declared >= 0 && this.bytesSent >= this.#declared;
+    return this.#bodyless ||
+      (this.#declared >= 0 && this.bytesSent >= this.#declared);
   }
 
   /**
@@ -760,6 +768,8 @@ export class FetchHandler extends BaseHandler {
    * @returns Resolves when the stream pulled them.
    */
   override write(data: Uint8Array): Promise<void> {
+    // Nothing of a bodyless response's body is sent, or counted.
+    if (this.#bodyless && data instanceof Uint8Array) return RESOLVED;
     if (
       this.#declared >= 0 && data instanceof Uint8Array && this.headersSent &&
       this.bytesSent + data.length > this.#declared
@@ -810,6 +820,11 @@ export class FetchHandler extends BaseHandler {
         body instanceof Uint8Array ? body.length : -1,
       ),
     });
+    if (body === null || this.environ!.REQUEST_METHOD === "HEAD") {
+      // The runtime sends no body: the app's iteration stops here.
+      this.#bodyless = true;
+      this.bytesSent = 0;
+    }
     this.headersSent = true;
     this.#answer(response);
     return RESOLVED;
