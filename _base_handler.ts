@@ -9,6 +9,7 @@
 
 import { formatDateTime } from "./_dates.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
+import { TOKEN_REGEXP } from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
 import type {
   ErrorStream,
@@ -148,17 +149,27 @@ export function checkStatus(status: unknown): asserts status is string {
 
 /**
  * Checks the headers as `startResponse` does once `headersClass` took them
- * (so each is a pair of strings): ISO-8859-1 text, no hop-by-hop header.
+ * (so each is a pair of strings): names are RFC 9110 tokens (no `:`, space
+ * or control character can bend a header line), values ISO-8859-1 text,
+ * no hop-by-hop header.
  *
  * @param headers The app's `[name, value]` pairs.
- * @throws {TypeError} For a code point above U+00FF.
+ * @throws {TypeError} For a name that is not a token, or a code point above
+ *   U+00FF in a value.
  * @throws {AssertionError} For a hop-by-hop header.
  */
 export function checkResponseHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
 ): void {
   for (const [name, value] of headers) {
-    if (NOT_LATIN1.test(name) || NOT_LATIN1.test(value)) {
+    if (!TOKEN_REGEXP.test(name)) {
+      throw new TypeError(
+        `header name ${
+          JSON.stringify(name)
+        } must be an RFC 9110 token (letters, digits and !#$%&'*+-.^_\`|~)`,
+      );
+    }
+    if (NOT_LATIN1.test(value)) {
       throw new TypeError(
         `header "${name}" must hold ISO-8859-1 text only (code points up to U+00FF)`,
       );
@@ -189,6 +200,26 @@ export function writeException(
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The app's header list with each pair copied, so what `startResponse`
+ * checked is what is sent, whatever the app changes in its list later.
+ * Anything not a list, or not a pair, is left for the checks to refuse.
+ *
+ * @param headers What the app gave `startResponse`.
+ * @returns A new list of new pairs.
+ */
+export function copyHeaderPairs<T>(headers: T): T {
+  if (!Array.isArray(headers)) return headers;
+  const copy = new Array(headers.length);
+  for (let i = 0; i < headers.length; i++) {
+    const pair: unknown = headers[i];
+    copy[i] = Array.isArray(pair) && pair.length === 2
+      ? [pair[0], pair[1]]
+      : pair;
+  }
+  return copy as T;
+}
 
 // ---------------------------------------------------------------------------
 
@@ -490,11 +521,10 @@ export abstract class BaseHandler {
       throw new AssertionError("Headers already set!");
     }
     this.status = status;
-    this.headers = new this.headersClass(
-      Array.isArray(headers) ? headers.slice() : headers,
-    );
+    const copy = copyHeaderPairs(headers);
+    this.headers = new this.headersClass(copy);
     checkStatus(status);
-    checkResponseHeaders(headers);
+    checkResponseHeaders(copy);
     return this.#writeFn();
   }
 

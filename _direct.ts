@@ -18,8 +18,13 @@
  * @module
  */
 
-import { checkResponseHeaders, checkStatus } from "./_base_handler.ts";
+import {
+  checkResponseHeaders,
+  checkStatus,
+  copyHeaderPairs,
+} from "./_base_handler.ts";
 import { AssertionError } from "./_errors.ts";
+import { TOKEN_REGEXP } from "./_http.ts";
 import { EarlySignal, isNullBody } from "./_fetch_handler.ts";
 import { checkHeaderName, checkHeaderValue } from "./headers.ts";
 import { isHopByHop } from "./util.ts";
@@ -75,8 +80,6 @@ const SPENT: Engine = {
 
 /** A status that passes `checkStatus`: `NNN `, no control character, Latin-1. */
 const PLAIN_STATUS = /^[0-9]{3} [\x20-\x7E\x80-\xFF]*$/;
-/** A header name that passes every check: an RFC 9110 token. */
-const PLAIN_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A header value that passes every check: no control but HTAB, Latin-1. */
 const PLAIN_VALUE = /^[\t\x20-\x7E\x80-\xFF]*$/;
 
@@ -94,7 +97,7 @@ function isPlainStart(status: unknown, headers: unknown[]): boolean {
     const value: unknown = pair[1];
     if (
       typeof name !== "string" || typeof value !== "string" ||
-      !PLAIN_NAME.test(name) || !PLAIN_VALUE.test(value) || isHopByHop(name)
+      !TOKEN_REGEXP.test(name) || !PLAIN_VALUE.test(value) || isHopByHop(name)
     ) {
       return false;
     }
@@ -164,10 +167,11 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
       (excInfo === undefined || excInfo === null) &&
       this.status === undefined && Array.isArray(headers)
     ) {
-      const plain = isPlainStart(status, headers);
-      if (plain || isValidStart(status, headers)) {
+      const copy = copyHeaderPairs(headers);
+      const plain = isPlainStart(status, copy);
+      if (plain || isValidStart(status, copy)) {
         this.status = status;
-        this.#headers = headers.slice();
+        this.#headers = copy;
         this.#plain = plain;
         return this.#write ??= (data) =>
           (this.#engine ?? this.#handOverNow()).write(data);

@@ -39,6 +39,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { TOKEN_REGEXP } from "./_http.ts";
 import {
   HEADER_PAIRS,
   HTTP_VERSION,
@@ -64,8 +65,6 @@ const BAD_TARGET = /[^\x21-\x7e]/;
 /** A Host header: a name or IPv4 address, or an IPv6 literal; a port. */
 const HOST =
   /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::[0-9]*)?$/;
-/** An RFC 9110 token: what `Headers` accepts as a name. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What `Headers` refuses in a value. */
 const BAD_VALUE = /[\0\r\n]/;
 const INTERNAL_ERROR = new TextEncoder().encode("Internal Server Error");
@@ -534,7 +533,7 @@ const LIGHT_RESPONSE: Response = lazyPrototype(
 );
 
 function checkHeader(name: string, value: string): void {
-  if (!TOKEN.test(name)) {
+  if (!TOKEN_REGEXP.test(name)) {
     throw new TypeError(`invalid header name: ${JSON.stringify(name)}`);
   }
   if (BAD_VALUE.test(value)) {

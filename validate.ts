@@ -83,6 +83,7 @@
  * @module
  */
 
+import { TOKEN_REGEXP } from "./_http.ts";
 import { quoter } from "./_quote.ts";
 import { AssertionError } from "./_errors.ts";
 import type {
@@ -258,8 +259,6 @@ function fail(message: string): never {
 // ---------------------------------------------------------------------------
 // Character classes (RFC 9110)
 
-/** A token (RFC 9110 section 5.6.2): a header name, a method. */
-const TOKEN_REGEXP = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What may not appear in a field value: controls other than HTAB, and DEL. */
 // deno-lint-ignore no-control-regex
 const BAD_VALUE_REGEXP = /[\x00-\x08\x0A-\x1F\x7F]/;

@@ -1420,14 +1420,14 @@ describe("FetchHandler short path for a body known whole", () => {
   });
 
   test("a response the runtime refuses gives the 500 page; close() runs once", async () => {
-    for (const status of ["999 Nope", "200 OK"]) {
+    // A status out of the runtime's range passes startResponse. (A header
+    // name that is not a token no longer does: startResponse refuses it.)
+    for (const status of ["999 Nope", "100 Continue"]) {
       let closes = 0;
       const errors = new MemoryErrorStream();
       const handler = new FetchHandler(new Request("http://h/"), { errors });
       const response = await handler.respond((_environ, startResponse) => {
-        // "Bad Name" passes startResponse (no control character) but is
-        // not a token: the runtime's Headers refuses it.
-        startResponse(status, status === "200 OK" ? [["Bad Name", "x"]] : []);
+        startResponse(status, []);
         return Object.assign([bytes("never sent")], {
           close(): void {
             closes++;

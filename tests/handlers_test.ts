@@ -903,6 +903,69 @@ describe("startResponse()", () => {
     }
   });
 
+  test("a header name must be an RFC 9110 token: TypeError naming it", () => {
+    for (
+      const name of [
+        "Set-Cookie: a=b; x",
+        "X Y",
+        "",
+        "X\u00e9",
+        "(x)",
+        'a"b',
+        "a/b",
+      ]
+    ) {
+      assert.throws(
+        () => new BareHandler().startResponse("200 OK", [[name, "y"]]),
+        {
+          name: "TypeError",
+          message: `header name ${
+            JSON.stringify(name)
+          } must be an RFC 9110 token (letters, digits and !#$%&'*+-.^_\`|~)`,
+        },
+        name,
+      );
+    }
+    const handler = new BareHandler();
+    handler.startResponse("200 OK", [["!#$%&'*+-.^_`|~09Az", "y"]]);
+    assert.equal(handler.headers!.length, 1);
+  });
+
+  test("CGI: a name holding ':' is a 500, never the line 'Set-Cookie: a=b; x: y'", async () => {
+    const handler = new ErrorHandler();
+    await handler.run((_environ, startResponse) => {
+      startResponse("200 OK", [["Set-Cookie: a=b; x", "y"]]);
+      return [bytes("x")];
+    });
+    assert.equal(handler.output, CGI_ERROR_PAGE);
+    assert.match(handler.errors, /must be an RFC 9110 token/);
+  });
+
+  test("a pair changed after startResponse: what was checked is what is sent", async () => {
+    for (
+      const [label, evil] of [
+        ["CR/LF", "a\r\nSet-Cookie: injected=1"],
+        ["a control character", "a\x1fb"],
+        ["a code point above U+00FF", "\u0100"],
+      ]
+    ) {
+      const handler = new ErrorHandler();
+      await handler.run((_environ, startResponse) => {
+        const headers: Array<[string, string]> = [["X-A", "ok"]];
+        startResponse("200 OK", headers);
+        headers[0][1] = evil;
+        headers[0][0] = "Set-Cookie";
+        headers.push(["X-B", evil]);
+        return [bytes("x")];
+      });
+      assert.equal(
+        handler.output,
+        "Status: 200 OK\r\nX-A: ok\r\nContent-Length: 1\r\n\r\nx",
+        label,
+      );
+    }
+  });
+
   test("HTAB is allowed in a header value", () => {
     const handler = new BareHandler();
     handler.startResponse("200 OK", [["X", "a\tb"]]);

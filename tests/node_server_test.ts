@@ -235,6 +235,35 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     assert.equal(r.body.length, 0);
   });
 
+  test("a pair changed after startResponse goes out as checked; the server lives on", async () => {
+    await using httpd = await serve((environ, startResponse) => {
+      const headers: Array<[string, string]> = [["X-A", "ok"]];
+      startResponse("200 OK", headers);
+      // Deno panicked on this once: a control character the runtime refuses.
+      headers[0][1] = environ.PATH_INFO === "/crlf"
+        ? "a\r\nSet-Cookie: injected=1"
+        : "a\x1fb";
+      return [bytes("x")];
+    });
+    for (const path of ["/ctl", "/crlf", "/ctl"]) {
+      const r = parse(await exchange(httpd.serverPort, get(path)));
+      assert.equal(r.statusLine, "HTTP/1.1 200 OK", path);
+      assert.equal(r.headers.get("x-a"), "ok", path);
+      assert.equal(r.headers.get("set-cookie"), undefined, path);
+      assert.equal(r.body.toString(), "x", path);
+    }
+  });
+
+  test("a status the runtime refuses is a 500 with its own reason phrase", async () => {
+    await using httpd = await serve((_environ, startResponse) => {
+      startResponse("999 Nope", [["Content-Type", "text/plain"]]);
+      return [bytes("x")];
+    });
+    const r = parse(await exchange(httpd.serverPort, get("/")));
+    assert.equal(r.statusLine, "HTTP/1.1 500 Internal Server Error");
+    assert.match(r.body.toString(), /A server error occurred/);
+  });
+
   test("HEAD on a streamed body: no more pulled than the headers need, 0 bytes logged", async () => {
     const logged: unknown[] = [];
     const pulls: number[] = [];
