@@ -151,17 +151,29 @@ export function checkStatus(status: unknown): asserts status is string {
  * Checks the headers as `startResponse` does once `headersClass` took them
  * (so each is a pair of strings): names are RFC 9110 tokens (no `:`, space
  * or control character can bend a header line), values ISO-8859-1 text,
- * no hop-by-hop header.
+ * at most one `Content-Length`, all digits, no hop-by-hop header.
  *
  * @param headers The app's `[name, value]` pairs.
- * @throws {TypeError} For a name that is not a token, or a code point above
- *   U+00FF in a value.
+ * @throws {TypeError} For a name that is not a token, a code point above
+ *   U+00FF in a value, or a `Content-Length` that is not one non-negative
+ *   integer.
  * @throws {AssertionError} For a hop-by-hop header.
  */
 export function checkResponseHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
 ): void {
+  let length: string | undefined;
   for (const [name, value] of headers) {
+    if (name.length === 14 && name.toLowerCase() === "content-length") {
+      if (length !== undefined || !/^[0-9]+$/.test(value)) {
+        throw new TypeError(
+          `Content-Length must be one non-negative integer, got ${
+            length === undefined ? "" : `${JSON.stringify(length)} and `
+          }${JSON.stringify(value)}`,
+        );
+      }
+      length = value;
+    }
     if (!TOKEN_REGEXP.test(name)) {
       throw new TypeError(
         `header name ${

@@ -25,7 +25,12 @@ import {
 } from "./_base_handler.ts";
 import { AssertionError } from "./_errors.ts";
 import { TOKEN_REGEXP } from "./_http.ts";
-import { EarlySignal, isNullBody } from "./_fetch_handler.ts";
+import {
+  cutAt,
+  declaredLength,
+  EarlySignal,
+  isNullBody,
+} from "./_fetch_handler.ts";
 import { checkHeaderName, checkHeaderValue } from "./headers.ts";
 import { isHopByHop } from "./util.ts";
 import type {
@@ -97,7 +102,8 @@ function isPlainStart(status: unknown, headers: unknown[]): boolean {
     const value: unknown = pair[1];
     if (
       typeof name !== "string" || typeof value !== "string" ||
-      !TOKEN_REGEXP.test(name) || !PLAIN_VALUE.test(value) || isHopByHop(name)
+      !TOKEN_REGEXP.test(name) || !PLAIN_VALUE.test(value) ||
+      isHopByHop(name) || name.length === 14 // Content-Length: look closer
     ) {
       return false;
     }
@@ -223,6 +229,7 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
             this.#headers!,
             chunk,
             this.#plain,
+            environ.REQUEST_METHOD === "HEAD",
           );
         } catch {
           // Refused by the runtime (a status out of its range, a name that
@@ -233,7 +240,7 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
           this.bytesSent = environ.REQUEST_METHOD === "HEAD" ||
               isNullBody(Number(status.slice(0, 3)))
             ? 0
-            : chunk.length;
+            : cutAt(chunk, declaredLength(this.#headers!)).length;
           this.#engine = SPENT;
           DIRECT_PATH.answered++;
           this.done();
@@ -298,6 +305,7 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
    * @param whole The body.
    * @param plain Whether every header name is a token and every value
    *   printable Latin-1 (or HTAB): nothing the runtime would refuse.
+   * @param head Whether the request is a `HEAD`.
    * @returns The response.
    */
   protected abstract wholeResponse(
@@ -305,6 +313,7 @@ export abstract class DirectExchange<E extends Engine> extends EarlySignal {
     headers: Array<[string, string]>,
     whole: Uint8Array,
     plain: boolean,
+    head: boolean,
   ): Response;
 
   /** Called once a response was made here: the request is over. */

@@ -149,20 +149,24 @@ function isLengthName(name: string): boolean {
 }
 
 /**
- * `pairs` without a `Content-Length` equal to a byte body's length: that
- * one is left to the runtime, which sets it itself (and builds a response
- * with only `Content-Type` much faster).
+ * `pairs` without the app's `Content-Length` when the body is bytes: the
+ * runtime sets the bytes' own length (and builds a response with only
+ * `Content-Type` much faster). The bytes were cut at a declared length;
+ * one longer than the bytes would leave the client waiting for more. To
+ * `HEAD` (no body goes out) a declared length other than the bytes' stands.
  */
 function withoutLength(
-  pairs: Array<[string, string]>,
+  pairs: ReadonlyArray<[string, string]>,
   bodyLength: number,
+  head: boolean,
 ): Array<[string, string]> {
-  if (bodyLength < 0) return pairs;
-  const length = String(bodyLength);
+  const length = head ? String(bodyLength) : undefined;
   const kept: Array<[string, string]> = [];
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i];
-    if (pair[1] !== length || !isLengthName(pair[0])) kept.push(pair);
+    if (!isLengthName(pair[0]) || (head && pair[1] !== length)) {
+      kept.push(pair);
+    }
   }
   return kept;
 }
@@ -174,9 +178,10 @@ let hasServer = false;
  * Reads the app's `Content-Length` (the first one) and, in the same look,
  * whether it sent a `Server` (left in `hasServer`).
  *
+ * @param pairs The app's headers.
  * @returns The declared length; -1 for none, -2 for one not all digits.
  */
-function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
+export function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
   let declared: string | undefined;
   let server = false;
   for (let i = 0; i < pairs.length; i++) {
@@ -207,8 +212,14 @@ export function isNullBody(code: number): boolean {
   return code === 204 || code === 205 || code === 304;
 }
 
-/** A whole body cut at the app's declared `Content-Length`. */
-function cutAt(whole: Uint8Array, declared: number): Uint8Array {
+/**
+ * A whole body cut at the app's declared `Content-Length`.
+ *
+ * @param whole The body.
+ * @param declared The declared length (negative: none).
+ * @returns The bytes that go out.
+ */
+export function cutAt(whole: Uint8Array, declared: number): Uint8Array {
   return declared >= 0 && whole.length > declared
     ? whole.subarray(0, declared)
     : whole;
@@ -228,6 +239,7 @@ function cutAt(whole: Uint8Array, declared: number): Uint8Array {
  * @param make Makes the response (`FetchHandler._makeResponse`).
  * @param checked Whether every name is a token and every value free of
  *   NUL, CR and LF (so the runtime edge need not check them again).
+ * @param head Whether the request is a `HEAD` (its declared length stands).
  * @returns The response.
  * @throws What `make` throws (a status the runtime refuses, a bad name).
  */
@@ -245,17 +257,15 @@ export function wholeResponse(
     },
   ) => Response,
   checked: boolean,
+  head: boolean,
 ): Response {
   const declared = declaredLength(headers);
   const server = hasServer;
   const code = statusCode(status);
   const body = isNullBody(code) ? null : cutAt(whole, declared);
-  const length = body === null ? undefined : String(body.length);
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < headers.length; i++) {
-    const pair = headers[i];
-    if (pair[1] !== length || !isLengthName(pair[0])) pairs.push(pair);
-  }
+  const pairs = body === null
+    ? headers.slice()
+    : withoutLength(headers, body.length, head);
   // cleanupHeaders' Content-Length stays only on a null-body status.
   if (declared === -1 && body === null) {
     pairs.push(["Content-Length", String(whole.length)]);
@@ -761,8 +771,8 @@ export class FetchHandler extends BaseHandler {
   }
 
   /**
-   * Queues `data` for the response body, cut at a declared
-   * `Content-Length`.
+   * Queues `data` for the response body (nothing, once the response is
+   * known to have none: `HEAD`, 204, 304).
    *
    * @param data The bytes.
    * @returns Resolves when the stream pulled them.
@@ -770,12 +780,6 @@ export class FetchHandler extends BaseHandler {
   override write(data: Uint8Array): Promise<void> {
     // Nothing of a bodyless response's body is sent, or counted.
     if (this.#bodyless && data instanceof Uint8Array) return RESOLVED;
-    if (
-      this.#declared >= 0 && data instanceof Uint8Array && this.headersSent &&
-      this.bytesSent + data.length > this.#declared
-    ) {
-      data = data.subarray(0, Math.max(0, this.#declared - this.bytesSent));
-    }
     return super.write(data);
   }
 
@@ -800,6 +804,7 @@ export class FetchHandler extends BaseHandler {
       pairs.push(["Server", this.serverSoftware]);
     }
     const code = statusCode(this.status!);
+    const head = this.environ!.REQUEST_METHOD === "HEAD";
     let body: Uint8Array | ReadableStream<Uint8Array> | null;
     if (isNullBody(code)) {
       // A null-body status: `Response` refuses a body, so what the app
@@ -808,6 +813,7 @@ export class FetchHandler extends BaseHandler {
       this.#whole ??= EMPTY;
     } else if (this.#whole !== undefined) {
       body = cutAt(this.#whole, this.#declared);
+      this.bytesSent = body.length;
     } else if (this.#ending) {
       body = null;
     } else {
@@ -815,12 +821,11 @@ export class FetchHandler extends BaseHandler {
     }
     const response = this._makeResponse(body, {
       status: code,
-      headers: withoutLength(
-        pairs,
-        body instanceof Uint8Array ? body.length : -1,
-      ),
+      headers: body instanceof Uint8Array
+        ? withoutLength(pairs, body.length, head)
+        : pairs,
     });
-    if (body === null || this.environ!.REQUEST_METHOD === "HEAD") {
+    if (body === null || head) {
       // The runtime sends no body: the app's iteration stops here.
       this.#bodyless = true;
       this.bytesSent = 0;
@@ -894,6 +899,12 @@ export class FetchHandler extends BaseHandler {
    */
   override _write(data: Uint8Array): Promise<void> {
     if (this.#gone) return Promise.reject(new ClientDisconnectedError());
+    // `bytesSent` counts `data` already: cut it at a declared length.
+    const over = this.#declared < 0 ? 0 : this.bytesSent - this.#declared;
+    if (over > 0) {
+      data = data.subarray(0, Math.max(0, data.length - over));
+      this.bytesSent = this.#declared;
+    }
     if (this.#whole !== undefined || data.length === 0) {
       return Promise.resolve();
     }
@@ -921,6 +932,16 @@ export class FetchHandler extends BaseHandler {
       this.cleanupHeaders();
     }
     await super.finishContent();
+    if (
+      this.#declared > this.bytesSent && this.#controller !== undefined &&
+      !this.#bodyless
+    ) {
+      // Ended short of its Content-Length: handleError cuts the message
+      // off, so the connection is not reused for a response out of step.
+      throw new AssertionError(
+        `the body ended after ${this.bytesSent} of the ${this.#declared} bytes its Content-Length declared`,
+      );
+    }
     const controller = this.#controller;
     if (controller !== undefined && !this.#gone) {
       this.#controller = undefined;

@@ -671,8 +671,11 @@ function fail(res: ServerResponse, error: unknown): void {
   if (res.destroyed) return;
   if (!res.headersSent) {
     res.writeHead(500, ERROR_HEADERS).end(INTERNAL_ERROR);
+  } else if (res.socket !== null) {
+    // Aborting the message: what was written goes out, then the connection
+    // closes, so the client sees the body was cut off.
+    res.socket.destroySoon();
   } else {
-    // Aborting the message: the client sees the body was cut off.
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }

@@ -562,6 +562,7 @@ class ServerExchange extends DirectExchange<ServerHandler> {
     headers: Array<[string, string]>,
     whole: Uint8Array,
     plain: boolean,
+    head: boolean,
   ): Response {
     return wholeResponse(
       status,
@@ -570,6 +571,7 @@ class ServerExchange extends DirectExchange<ServerHandler> {
       SOFTWARE_VERSION,
       makeResponse,
       plain,
+      head,
     );
   }
 

@@ -195,10 +195,19 @@ const CASES: Case[] = [
     },
   },
   {
-    name: "a Content-Length that is not a number does not cut the body",
-    direct: true,
+    // startResponse refuses it (a TypeError in the app): the 500 page.
+    name: "a Content-Length that is not a number is a 500",
+    direct: false,
     app: (_e, startResponse) => {
       startResponse("200 OK", ok([["Content-Length", "5x"]]));
+      return [bytes("hello")];
+    },
+  },
+  {
+    name: "a Content-Length longer than a whole body: the body's own goes out",
+    direct: true,
+    app: (_e, startResponse) => {
+      startResponse("200 OK", ok([["Content-Length", "100"]]));
       return [bytes("hello")];
     },
   },

@@ -123,6 +123,30 @@ function dechunk(body: Buffer): { data: Buffer; complete: boolean } {
   return { data: Buffer.concat(parts), complete: false };
 }
 
+/** Every response in `raw`, in order (each framed by its length or chunks). */
+function parseAll(raw: Buffer): RawResponse[] {
+  const responses: RawResponse[] = [];
+  while (raw.length > 0) {
+    const r = parse(raw);
+    const headEnd = raw.indexOf("\r\n\r\n") + 4;
+    let size: number;
+    if (r.headers.get("transfer-encoding") === "chunked") {
+      const end = r.body.indexOf("0\r\n\r\n");
+      size = end < 0 ? r.body.length : end + 5;
+      r.body = dechunk(r.body.subarray(0, size)).data;
+    } else {
+      size = Math.min(
+        Number(r.headers.get("content-length") ?? Infinity),
+        r.body.length,
+      );
+      r.body = r.body.subarray(0, size);
+    }
+    responses.push(r);
+    raw = raw.subarray(headEnd + size);
+  }
+  return responses;
+}
+
 function get(path: string, extra = "", version = "1.1"): string {
   return `GET ${path} HTTP/${version}\r\nHost: ${HOST}\r\n${extra}Connection: close\r\n\r\n`;
 }
@@ -252,6 +276,76 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
       assert.equal(r.headers.get("set-cookie"), undefined, path);
       assert.equal(r.body.toString(), "x", path);
     }
+  });
+
+  test("the app's Content-Length never puts a keep-alive connection out of step", async () => {
+    const errors = new MemoryErrorStream();
+    await using httpd = await serve(async (environ, startResponse) => {
+      const [kind, length] = environ.PATH_INFO.slice(1).split("/");
+      if (kind === "ok") {
+        startResponse("200 OK", []);
+        return [bytes("ok")];
+      }
+      const declared: Array<[string, string]> = length === "two"
+        ? [["Content-Length", "4"], ["content-length", "5"]]
+        : [["Content-Length", decodeURIComponent(length)]];
+      startResponse("200 OK", declared);
+      if (kind === "whole") return [bytes("BODY")];
+      await tick();
+      return (async function* () {
+        yield bytes("BODY");
+        await tick();
+        yield bytes("MORE");
+      })();
+    }, { handlerClass: capturingHandler(errors) });
+    const twice = (path: string) =>
+      exchange(
+        httpd.serverPort,
+        `GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` + get("/ok"),
+      );
+    for (
+      const [path, status, body] of [
+        ["/whole/100", "200 OK", "BODY"], // the body's own length goes out
+        ["/whole/2", "200 OK", "BO"], // cut at the declared length
+        ["/stream/3", "200 OK", "BOD"], // cut, and the connection goes on
+        ["/stream/8", "200 OK", "BODYMORE"],
+        ["/whole/abc", "500 Internal Server Error", undefined],
+        ["/whole/-1", "500 Internal Server Error", undefined],
+        ["/whole/%2B4", "500 Internal Server Error", undefined],
+        ["/whole/two", "500 Internal Server Error", undefined],
+      ] as const
+    ) {
+      const responses = parseAll(await twice(path));
+      assert.deepEqual(
+        responses.map((r) => r.statusLine),
+        [`HTTP/1.1 ${status}`, "HTTP/1.1 200 OK"],
+        path,
+      );
+      if (body !== undefined) {
+        assert.equal(responses[0].body.toString(), body, path);
+        if (responses[0].headers.has("content-length")) {
+          assert.equal(
+            responses[0].headers.get("content-length"),
+            String(body.length),
+            path,
+          );
+        }
+      }
+      assert.equal(responses[1].body.toString(), "ok", path);
+    }
+    // A streamed body short of its declared length: the message is cut
+    // off, and the connection is closed, never reused.
+    const raw = await twice("/stream/100");
+    const head = parse(raw);
+    assert.equal(head.statusLine, "HTTP/1.1 200 OK");
+    assert.equal(head.headers.get("content-length"), "100");
+    assert.equal(head.body.toString(), "BODYMORE");
+    assert.equal(raw.toString().split("HTTP/1.1").length, 2, raw.toString());
+    await until(
+      () => /8 of the 100 bytes/.test(errors.getValue()),
+      2000,
+      "log",
+    );
   });
 
   test("a status the runtime refuses is a 500 with its own reason phrase", async () => {
