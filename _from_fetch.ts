@@ -1,0 +1,144 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The reverse bridge: a fetch-style handler (`(request) => Response`) run
+ * as a WSGI app, under any gateway (`FetchHandler`, the server, CGI).
+ * Public through `handlers.ts`.
+ *
+ * @module
+ */
+
+import type { WSGIApplication, WSGIEnvironment } from "./types.ts";
+import { isHopByHop, requestUri } from "./util.ts";
+
+/** RFC 9110 reason phrases, for a `Response` that has no `statusText`. */
+const REASONS: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+};
+
+/**
+ * Runs a fetch-style handler as a WSGI app (under `CGIHandler`, say): the
+ * environ becomes a `Request`, the `Response` becomes the status, headers
+ * (hop-by-hop ones dropped) and a streamed body.
+ *
+ * @param fetch The fetch handler.
+ * @returns The WSGI application.
+ *
+ * @example Usage
+ * ```ts
+ * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = fromFetchHandler((request) =>
+ *   new Response(`you asked for ${new URL(request.url).pathname}`)
+ * );
+ * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
+ * assert.equal(await response.text(), "you asked for /x");
+ * ```
+ */
+export function fromFetchHandler(
+  fetch: (request: Request) => Response | Promise<Response>,
+): WSGIApplication {
+  return async (environ, startResponse) => {
+    const response = await fetch(requestFromEnviron(environ));
+    const headers: Array<[string, string]> = [];
+    for (const [name, value] of response.headers) {
+      if (name === "set-cookie" || isHopByHop(name)) continue;
+      headers.push([name, value]);
+    }
+    for (const cookie of response.headers.getSetCookie()) {
+      headers.push(["set-cookie", cookie]);
+    }
+    const reason = response.statusText || REASONS[response.status] ||
+      "Unknown";
+    startResponse(`${response.status} ${reason}`, headers);
+    const body = response.body;
+    if (body === null) return [];
+    if (environ.REQUEST_METHOD === "HEAD") {
+      // A HEAD response has no body, whatever the fetch handler made.
+      await body.cancel();
+      return [];
+    }
+    return body;
+  };
+}
+
+function requestFromEnviron(environ: WSGIEnvironment): Request {
+  const headers = new Headers();
+  for (const key in environ) {
+    if (key.startsWith("HTTP_")) {
+      const value = environ[key as `HTTP_${string}`];
+      if (typeof value === "string") {
+        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
+      }
+    }
+  }
+  if (environ.CONTENT_TYPE) headers.set("content-type", environ.CONTENT_TYPE);
+  if (environ.CONTENT_LENGTH) {
+    headers.set("content-length", environ.CONTENT_LENGTH);
+  }
+  const method = environ.REQUEST_METHOD;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const input = environ["wsgi.input"];
+  const body = hasBody
+    ? new ReadableStream<Uint8Array>({
+      async pull(controller): Promise<void> {
+        const chunk = await input.read(65536);
+        if (chunk.length === 0) controller.close();
+        else controller.enqueue(chunk);
+      },
+    })
+    : null;
+  return new Request(requestUri(environ), {
+    method,
+    headers,
+    body,
+    // @ts-ignore: `duplex` is required by fetch for a streamed body.
+    duplex: "half",
+    signal: environ["wsgiref.signal"],
+  });
+}
