@@ -65,6 +65,16 @@ const REASONS: Readonly<Record<number, string>> = {
  * environ becomes a `Request`, the `Response` becomes the status, headers
  * (hop-by-hop ones dropped) and a streamed body.
  *
+ * The request's headers are the environ's `HTTP_*` keys, plus
+ * `Content-Type` and `Content-Length` only where the client sent them: the
+ * defaults a gateway puts in the environ are not headers. Under the fetch
+ * gateway and the server, `environ["wsgiref.request"]` (the original web
+ * `Request`) tells which the client sent. Without it (CGI), a
+ * `CONTENT_LENGTH` counts unless it is `"0"` on a `GET` or `HEAD` (lighttpd
+ * gives every request one), and a `CONTENT_TYPE` only for a request with a
+ * body (a non-zero length, or `Transfer-Encoding`): Python's servers give
+ * every request `text/plain`.
+ *
  * @param fetch The fetch handler.
  * @returns The WSGI application.
  *
@@ -117,11 +127,28 @@ function requestFromEnviron(environ: WSGIEnvironment): Request {
       }
     }
   }
-  if (environ.CONTENT_TYPE) headers.set("content-type", environ.CONTENT_TYPE);
-  if (environ.CONTENT_LENGTH) {
-    headers.set("content-length", environ.CONTENT_LENGTH);
-  }
   const method = environ.REQUEST_METHOD;
+  const type = environ.CONTENT_TYPE;
+  const length = environ.CONTENT_LENGTH;
+  const original = environ["wsgiref.request"]?.headers;
+  let sentType: boolean;
+  let sentLength: boolean;
+  if (original !== undefined) {
+    // The gateway's own request says what the client sent: the environ's
+    // defaults (CONTENT_TYPE "text/plain", CONTENT_LENGTH "") are not sent.
+    sentType = !!type && original.has("content-type");
+    sentLength = !!length && original.has("content-length");
+  } else {
+    // CGI servers give a bodyless GET CONTENT_LENGTH "0" (lighttpd), and
+    // Python's servers give every request a CONTENT_TYPE: a length counts
+    // unless it is "0" on a GET or HEAD, a type only with a body.
+    sentLength = !!length &&
+      !(length === "0" && (method === "GET" || method === "HEAD"));
+    sentType = !!type &&
+      ((sentLength && length !== "0") || headers.has("transfer-encoding"));
+  }
+  if (sentType) headers.set("content-type", type!);
+  if (sentLength) headers.set("content-length", length!);
   const hasBody = method !== "GET" && method !== "HEAD";
   const input = environ["wsgi.input"];
   const body = hasBody

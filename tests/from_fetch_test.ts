@@ -1,0 +1,168 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The reverse bridge (`fromFetchHandler`): the `Request` a fetch app sees
+ * under each gateway (the fetch gateway, a CGI handler with a server's CGI
+ * variables), and the response it gives back. Runtime-neutral: no `Deno.*`.
+ *
+ * @module
+ */
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BaseCGIHandler,
+  fromFetchHandler,
+  toFetchHandler,
+} from "../handlers.ts";
+import { makeServer } from "../simple_server.ts";
+import { bytes } from "./_helpers.ts";
+
+const decoder = new TextDecoder();
+
+/** What the fetch app saw of a request. */
+interface Seen {
+  url: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** A fetch app that records its request, then answers `response()`. */
+function recorder(
+  response: () => Response = () => new Response("ok"),
+): { seen: Seen[]; fetch: (request: Request) => Promise<Response> } {
+  const seen: Seen[] = [];
+  return {
+    seen,
+    async fetch(request) {
+      seen.push({
+        url: request.url,
+        headers: Object.fromEntries(request.headers),
+        body: request.body === null ? null : await request.text(),
+      });
+      return response();
+    },
+  };
+}
+
+/**
+ * Runs `fetch` behind `fromFetchHandler` under `BaseCGIHandler` with these
+ * CGI variables (as a CGI server sets them): the CGI output as text.
+ */
+async function underCgi(
+  fetch: (request: Request) => Response | Promise<Response>,
+  vars: Record<string, string>,
+  input: Uint8Array = new Uint8Array(0),
+): Promise<string> {
+  let out = "";
+  const handler = new BaseCGIHandler(
+    ReadableStream.from([input]),
+    new WritableStream({
+      write: (chunk) => void (out += decoder.decode(chunk)),
+    }),
+    new WritableStream(),
+    {
+      SERVER_NAME: "localhost",
+      SERVER_PORT: "80",
+      SERVER_PROTOCOL: "HTTP/1.1",
+      SCRIPT_NAME: "",
+      PATH_INFO: "/",
+      QUERY_STRING: "",
+      ...vars,
+    },
+  );
+  await handler.run(fromFetchHandler(fetch));
+  return out;
+}
+
+describe("fromFetchHandler() request headers", () => {
+  test("under the fetch gateway, a request without Content-Type or Content-Length gets none", async () => {
+    const { seen, fetch } = recorder();
+    const gateway = toFetchHandler(fromFetchHandler(fetch));
+    await (await gateway(new Request("http://h/a"))).text();
+    await (await gateway(new Request("http://h/a", { method: "DELETE" })))
+      .text();
+    assert.equal(seen[0].headers["content-type"], undefined);
+    assert.equal(seen[0].headers["content-length"], undefined);
+    assert.equal(seen[1].headers["content-type"], undefined);
+    assert.equal(seen[1].headers["content-length"], undefined);
+  });
+
+  test("under the fetch gateway, the client's own Content-Type and Content-Length are kept", async () => {
+    const { seen, fetch } = recorder();
+    const gateway = toFetchHandler(fromFetchHandler(fetch));
+    await (await gateway(
+      new Request("http://h/a", {
+        method: "POST",
+        // As a server's request has it (`new Request` adds none).
+        headers: { "Content-Type": "application/json", "Content-Length": "7" },
+        body: '{"a":1}',
+      }),
+    )).text();
+    await (await gateway(
+      new Request("http://h/a", {
+        headers: { "Content-Type": "text/x-odd" },
+      }),
+    )).text();
+    assert.equal(seen[0].headers["content-type"], "application/json");
+    assert.equal(seen[0].headers["content-length"], "7");
+    assert.equal(seen[0].body, '{"a":1}');
+    assert.equal(seen[1].headers["content-type"], "text/x-odd");
+  });
+
+  test("under CGI, a GET with CONTENT_LENGTH 0 (lighttpd) or a default CONTENT_TYPE (Python) gets neither", async () => {
+    const { seen, fetch } = recorder();
+    await underCgi(fetch, { REQUEST_METHOD: "GET", CONTENT_LENGTH: "0" });
+    await underCgi(fetch, {
+      REQUEST_METHOD: "GET",
+      CONTENT_LENGTH: "",
+      CONTENT_TYPE: "text/plain",
+    });
+    await underCgi(fetch, {
+      REQUEST_METHOD: "HEAD",
+      CONTENT_LENGTH: "0",
+      CONTENT_TYPE: "text/plain",
+    });
+    for (const { headers } of seen) {
+      assert.equal(headers["content-type"], undefined);
+      assert.equal(headers["content-length"], undefined);
+    }
+  });
+
+  test("under CGI, a request with a body keeps its CONTENT_TYPE and CONTENT_LENGTH", async () => {
+    const { seen, fetch } = recorder();
+    await underCgi(fetch, {
+      REQUEST_METHOD: "POST",
+      CONTENT_LENGTH: "5",
+      CONTENT_TYPE: "text/x-test",
+    }, bytes("hello"));
+    await underCgi(fetch, {
+      REQUEST_METHOD: "POST",
+      CONTENT_LENGTH: "0",
+    });
+    assert.equal(seen[0].headers["content-type"], "text/x-test");
+    assert.equal(seen[0].headers["content-length"], "5");
+    assert.equal(seen[0].body, "hello");
+    assert.equal(seen[1].headers["content-length"], "0");
+    assert.equal(seen[1].headers["content-type"], undefined);
+  });
+
+  test("under makeServer, a GET gets no Content-Type nor Content-Length", async () => {
+    const { seen, fetch } = recorder();
+    await using server = makeServer("127.0.0.1", 0, fromFetchHandler(fetch), {
+      quiet: true,
+    });
+    void server.serveForever();
+    await server.ready();
+    const origin = `http://127.0.0.1:${server.serverPort}`;
+    await (await globalThis.fetch(`${origin}/a`)).text();
+    await (await globalThis.fetch(`${origin}/a`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "[]",
+    })).text();
+    assert.equal(seen[0].headers["content-type"], undefined);
+    assert.equal(seen[0].headers["content-length"], undefined);
+    assert.equal(seen[1].headers["content-type"], "application/json");
+    assert.equal(seen[1].headers["content-length"], "2");
+  });
+});
