@@ -63,7 +63,10 @@ const REASONS: Readonly<Record<number, string>> = {
 /**
  * Runs a fetch-style handler as a WSGI app (under `CGIHandler`, say): the
  * environ becomes a `Request`, the `Response` becomes the status, headers
- * (hop-by-hop ones dropped) and a streamed body.
+ * (hop-by-hop ones dropped) and a streamed body. A body the fetch handler
+ * made whole (a `new Response(text)`: its stream ends right after its first
+ * chunk) goes back as a one-chunk array, so the gateway sends its
+ * `Content-Length`; a streamed body passes each block on as it comes.
  *
  * The request's headers are the environ's `HTTP_*` keys, plus
  * `Content-Type` and `Content-Length` only where the client sent them: the
@@ -113,8 +116,58 @@ export function fromFetchHandler(
       await body.cancel();
       return [];
     }
-    return body;
+    return await wholeOrStream(body);
   };
+}
+
+/** A read's result (the type is not global in Node's types). */
+type ReadResult = Awaited<
+  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
+>;
+
+/** How many microtasks a closed stream's last read may take to settle. */
+const SETTLE_TICKS = 16;
+
+/**
+ * The body as a one-chunk array when it is already complete (its stream
+ * ends right after its first chunk, which a `new Response(text)` does), so
+ * the engine sends its `Content-Length`; else a stream of the same chunks.
+ * The end is seen without waiting: the second read counts only if it
+ * settles within a few microtasks (a body that is still being made takes a
+ * macrotask at least), so no block waits for the next one.
+ */
+async function wholeOrStream(
+  body: ReadableStream<Uint8Array>,
+): Promise<Array<Uint8Array> | ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  let first: ReadResult;
+  try {
+    first = await reader.read();
+  } catch (error) {
+    reader.releaseLock();
+    throw error;
+  }
+  if (first.done) return [];
+  let next: ReadResult | undefined;
+  let pending: Promise<ReadResult> | undefined = reader.read();
+  pending.then((result) => next = result, () => {});
+  for (let i = 0; i < SETTLE_TICKS && next === undefined; i++) await null;
+  if (next?.done) return [first.value];
+  let head: Uint8Array | undefined = first.value;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      if (head !== undefined) {
+        controller.enqueue(head);
+        head = undefined;
+        return;
+      }
+      const result = await (pending ?? reader.read());
+      pending = undefined;
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
 }
 
 function requestFromEnviron(environ: WSGIEnvironment): Request {

@@ -15,7 +15,7 @@ import {
   toFetchHandler,
 } from "../handlers.ts";
 import { makeServer } from "../simple_server.ts";
-import { bytes } from "./_helpers.ts";
+import { bytes, gate, within } from "./_helpers.ts";
 
 const decoder = new TextDecoder();
 
@@ -164,5 +164,81 @@ describe("fromFetchHandler() request headers", () => {
     assert.equal(seen[0].headers["content-length"], undefined);
     assert.equal(seen[1].headers["content-type"], "application/json");
     assert.equal(seen[1].headers["content-length"], "2");
+  });
+});
+
+describe("fromFetchHandler() response body", () => {
+  const json = () =>
+    new Response('{"a":1}', {
+      headers: { "Content-Type": "application/json" },
+    });
+  const closedStream = () =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(bytes("whole"));
+          controller.close();
+        },
+      }),
+    );
+
+  test("keeps a whole body's Content-Length under CGI", async () => {
+    for (const [make, length] of [[json, 7], [closedStream, 5]] as const) {
+      const out = await underCgi(make, { REQUEST_METHOD: "GET" });
+      assert.match(out, new RegExp(`^content-length: ${length}\r$`, "im"));
+    }
+  });
+
+  test("keeps a whole body's Content-Length under makeServer", async () => {
+    await using server = makeServer("127.0.0.1", 0, fromFetchHandler(json), {
+      quiet: true,
+    });
+    void server.serveForever();
+    await server.ready();
+    const response = await fetch(`http://127.0.0.1:${server.serverPort}/`);
+    assert.equal(response.headers.get("content-length"), "7");
+    assert.equal(response.headers.get("transfer-encoding"), null);
+    assert.equal(await response.text(), '{"a":1}');
+  });
+
+  test("keeps the Response's own Content-Length on a streamed body", async () => {
+    const out = await underCgi(
+      () =>
+        new Response(ReadableStream.from([bytes("ab"), bytes("cd")]), {
+          headers: { "Content-Length": "4" },
+        }),
+      { REQUEST_METHOD: "GET" },
+    );
+    assert.match(out, /^content-length: 4\r$/im);
+    assert.ok(out.endsWith("\r\n\r\nabcd"));
+  });
+
+  test("passes a streamed body's first block on before the next exists", async () => {
+    const second = gate();
+    let sent = false;
+    const app = fromFetchHandler(() =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            if (!sent) {
+              sent = true;
+              controller.enqueue(bytes("first"));
+              return;
+            }
+            await second.promise;
+            controller.enqueue(bytes("second"));
+            controller.close();
+          },
+        }),
+      )
+    );
+    const response = await toFetchHandler(app)(new Request("http://h/"));
+    assert.equal(response.headers.get("content-length"), null);
+    const reader = response.body!.getReader();
+    const first = await within(reader.read(), 1000, "the first block");
+    assert.equal(decoder.decode(first.value), "first");
+    second.open();
+    assert.equal(decoder.decode((await reader.read()).value), "second");
+    assert.equal((await reader.read()).done, true);
   });
 });
