@@ -15,6 +15,7 @@ import {
   addRequestVars,
   type ConnectionInfo,
   contentLength,
+  mountAt,
 } from "./_environ.ts";
 import {
   AssertionError,
@@ -28,7 +29,9 @@ import type {
   FetchHandlerOptions,
   InputStream,
   ResponseBody,
+  StartResponse,
   WSGIApplication,
+  WSGIEnvironment,
 } from "./types.ts";
 
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -65,6 +68,64 @@ function checkMaxSize(value: unknown): number {
     );
   }
   return value;
+}
+
+/**
+ * The mount prefix of `options`: `scriptName`, else `baseEnviron`'s
+ * `SCRIPT_NAME`; `""` for none.
+ *
+ * @param options The options.
+ * @returns The prefix.
+ * @throws {TypeError} If it is not a string.
+ * @throws {RangeError} If it does not start with `/`, or ends with `/`.
+ */
+export function mountPrefix(
+  options: { scriptName?: unknown; baseEnviron?: Record<string, unknown> },
+): string {
+  const own = options.scriptName !== undefined;
+  const value = own ? options.scriptName : options.baseEnviron?.SCRIPT_NAME;
+  if (value === undefined || value === "") return "";
+  const name = own ? "scriptName" : "baseEnviron.SCRIPT_NAME";
+  if (typeof value !== "string") {
+    throw new TypeError(`${name} must be a string, got ${typeof value}`);
+  }
+  if (!value.startsWith("/") || value.endsWith("/")) {
+    throw new RangeError(
+      `${name} must start with "/" and not end with "/" (as "/wsgi"), got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+const NOT_FOUND = new TextEncoder().encode("Not Found");
+
+/** The answer to a request outside the mount prefix. */
+function notMounted(
+  _environ: WSGIEnvironment,
+  startResponse: StartResponse,
+): ResponseBody {
+  startResponse("404 Not Found", [["Content-Type", "text/plain"]]);
+  return [NOT_FOUND];
+}
+
+/**
+ * `app` mounted at `scriptName`: the prefix moves from `PATH_INFO` to
+ * `SCRIPT_NAME`, and a request outside it gets `404` without `app`.
+ *
+ * @param app The WSGI application.
+ * @param scriptName The prefix, checked by `mountPrefix`.
+ * @returns The mounted app.
+ */
+export function mountApp(
+  app: WSGIApplication,
+  scriptName: string,
+): WSGIApplication {
+  return (environ, startResponse) =>
+    mountAt(environ as Record<string, unknown>, scriptName)
+      ? app(environ, startResponse)
+      : notMounted(environ, startResponse);
 }
 
 const DIGITS = /^[0-9]+$/;
@@ -333,6 +394,7 @@ export class FetchHandler extends BaseHandler {
   readonly request: Request;
 
   #maxSize: number;
+  #mount: string;
   #errors: ErrorStream;
   #baseEnviron: Record<string, unknown> | undefined;
   #info: ConnectionInfo;
@@ -364,11 +426,14 @@ export class FetchHandler extends BaseHandler {
    * Makes a handler for `request`.
    *
    * @param request The request.
-   * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+   * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
+   *   `scriptName` (the mount prefix: see `toFetchHandler`).
    * @param info What `Deno.serve` passes as its second argument: a
    *   `remoteAddr` with `hostname` and `port` fills `REMOTE_ADDR` and
    *   `REMOTE_PORT`; anything else is ignored.
-   * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+   * @throws {RangeError} If `maxRequestBodySize` is not a non-negative
+   *   integer, or `scriptName` does not start with `/` or ends with `/`.
+   * @throws {TypeError} If `scriptName` is not a string.
    */
   constructor(
     request: Request,
@@ -381,6 +446,7 @@ export class FetchHandler extends BaseHandler {
       this.wsgiMultiprocess = options.multiprocess;
     }
     this.#maxSize = checkMaxSize(options.maxRequestBodySize);
+    this.#mount = mountPrefix(options);
     this.#errors = options.errors ?? STDERR;
     this.#baseEnviron = options.baseEnviron;
     this.#info = {
@@ -461,7 +527,9 @@ export class FetchHandler extends BaseHandler {
         );
         return;
       }
-      await super.run(app);
+      await super.run(
+        this.#mount === "" ? app : mountApp(app, this.#mount),
+      );
     } catch (error) {
       // An error while handling an error: nothing more can be sent.
       this.#abortBody(error);
@@ -913,10 +981,17 @@ export class FetchHandler extends BaseHandler {
  * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`) fills
  * `REMOTE_ADDR` and `REMOTE_PORT`.
  *
+ * Mounted under a prefix (`app.all("/wsgi/*", …)` in Hono), give it as
+ * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
+ * request outside the prefix gets `404` without the app.
+ *
  * @param app The WSGI application.
- * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+ * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
+ *   `scriptName`.
  * @returns The fetch handler.
- * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+ * @throws {RangeError} If `maxRequestBodySize` is not a non-negative
+ *   integer, or `scriptName` does not start with `/` or ends with `/`.
+ * @throws {TypeError} If `scriptName` is not a string.
  *
  * @example Usage
  * ```ts
@@ -931,12 +1006,29 @@ export class FetchHandler extends BaseHandler {
  * assert.equal(await response.text(), "Hello GET");
  * // Deno.serve(fetch) serves it.
  * ```
+ *
+ * @example Mounted under a prefix
+ * ```ts
+ * import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import { requestUri } from "@wsgi/wsgiref/util";
+ * import assert from "node:assert/strict";
+ *
+ * const fetch = toFetchHandler((environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   const where = `${environ.SCRIPT_NAME} ${environ.PATH_INFO} ${requestUri(environ)}`;
+ *   return [new TextEncoder().encode(where)];
+ * }, { scriptName: "/wsgi" });
+ * const response = await fetch(new Request("http://localhost/wsgi/a"));
+ * assert.equal(await response.text(), "/wsgi /a http://localhost/wsgi/a");
+ * assert.equal((await fetch(new Request("http://localhost/wsgix"))).status, 404);
+ * ```
  */
 export function toFetchHandler(
   app: WSGIApplication,
   options: FetchHandlerOptions = {},
 ): (request: Request, info?: { remoteAddr?: unknown }) => Promise<Response> {
   checkMaxSize(options.maxRequestBodySize);
+  mountPrefix(options);
   return (request, info) =>
     new FetchHandler(request, options, info).respond(app);
 }

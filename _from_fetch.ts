@@ -7,7 +7,11 @@
  * @module
  */
 
-import type { WSGIApplication, WSGIEnvironment } from "./types.ts";
+import type {
+  FromFetchHandlerOptions,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
 import { isHopByHop, requestUri } from "./util.ts";
 
 /** RFC 9110 reason phrases, for a `Response` that has no `statusText`. */
@@ -78,7 +82,12 @@ const REASONS: Readonly<Record<number, string>> = {
  * body (a non-zero length, or `Transfer-Encoding`): Python's servers give
  * every request `text/plain`.
  *
+ * The request's URL is `requestUri(environ)`, `SCRIPT_NAME` included; with
+ * `stripScriptName`, the URL leaves it out and the fetch handler's routes
+ * match `PATH_INFO` alone (a router app served as a CGI script).
+ *
  * @param fetch The fetch handler.
+ * @param options `stripScriptName`.
  * @returns The WSGI application.
  *
  * @example Usage
@@ -92,12 +101,29 @@ const REASONS: Readonly<Record<number, string>> = {
  * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
  * assert.equal(await response.text(), "you asked for /x");
  * ```
+ *
+ * @example A router mounted under a prefix (a CGI script, say)
+ * ```ts
+ * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = fromFetchHandler(
+ *   (request) => new Response(new URL(request.url).pathname),
+ *   { stripScriptName: true },
+ * );
+ * const response = await toFetchHandler(app, { scriptName: "/cgi-bin/app.cgi" })(
+ *   new Request("http://localhost/cgi-bin/app.cgi/users/1"),
+ * );
+ * assert.equal(await response.text(), "/users/1");
+ * ```
  */
 export function fromFetchHandler(
   fetch: (request: Request) => Response | Promise<Response>,
+  options: FromFetchHandlerOptions = {},
 ): WSGIApplication {
+  const strip = options.stripScriptName === true;
   return async (environ, startResponse) => {
-    const response = await fetch(requestFromEnviron(environ));
+    const response = await fetch(requestFromEnviron(environ, strip));
     const headers: Array<[string, string]> = [];
     for (const [name, value] of response.headers) {
       if (name === "set-cookie" || isHopByHop(name)) continue;
@@ -170,7 +196,10 @@ async function wholeOrStream(
   }, { highWaterMark: 0 });
 }
 
-function requestFromEnviron(environ: WSGIEnvironment): Request {
+function requestFromEnviron(
+  environ: WSGIEnvironment,
+  stripScriptName: boolean,
+): Request {
   const headers = new Headers();
   for (const key in environ) {
     if (key.startsWith("HTTP_")) {
@@ -213,7 +242,10 @@ function requestFromEnviron(environ: WSGIEnvironment): Request {
       },
     })
     : null;
-  return new Request(requestUri(environ), {
+  const url = stripScriptName
+    ? requestUri(Object.create(environ, { SCRIPT_NAME: { value: "" } }))
+    : requestUri(environ);
+  return new Request(url, {
     method,
     headers,
     body,

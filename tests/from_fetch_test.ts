@@ -15,6 +15,8 @@ import {
   toFetchHandler,
 } from "../handlers.ts";
 import { makeServer } from "../simple_server.ts";
+import type { FromFetchHandlerOptions } from "../types.ts";
+import { Hono } from "hono";
 import { bytes, gate, within } from "./_helpers.ts";
 
 const decoder = new TextDecoder();
@@ -52,6 +54,7 @@ async function underCgi(
   fetch: (request: Request) => Response | Promise<Response>,
   vars: Record<string, string>,
   input: Uint8Array = new Uint8Array(0),
+  options?: FromFetchHandlerOptions,
 ): Promise<string> {
   let out = "";
   const handler = new BaseCGIHandler(
@@ -70,7 +73,7 @@ async function underCgi(
       ...vars,
     },
   );
-  await handler.run(fromFetchHandler(fetch));
+  await handler.run(fromFetchHandler(fetch, options));
   return out;
 }
 
@@ -240,5 +243,44 @@ describe("fromFetchHandler() response body", () => {
     second.open();
     assert.equal(decoder.decode((await reader.read()).value), "second");
     assert.equal((await reader.read()).done, true);
+  });
+});
+
+describe("fromFetchHandler() stripScriptName", () => {
+  const cgi = {
+    REQUEST_METHOD: "GET",
+    SCRIPT_NAME: "/cgi-bin/app.cgi",
+    PATH_INFO: "/users/7",
+    QUERY_STRING: "x=1",
+  };
+
+  test("by default the URL is the full one, SCRIPT_NAME included", async () => {
+    const { seen, fetch } = recorder();
+    await underCgi(fetch, cgi);
+    assert.equal(seen[0].url, "http://localhost/cgi-bin/app.cgi/users/7?x=1");
+  });
+
+  test("stripScriptName: the URL's path is PATH_INFO alone", async () => {
+    const { seen, fetch } = recorder();
+    const strip = { stripScriptName: true };
+    await underCgi(fetch, cgi, undefined, strip);
+    await underCgi(fetch, { ...cgi, PATH_INFO: "" }, undefined, strip);
+    await underCgi(fetch, { ...cgi, PATH_INFO: "/a b" }, undefined, strip);
+    assert.deepEqual(seen.map(({ url }) => url), [
+      "http://localhost/users/7?x=1",
+      "http://localhost/?x=1",
+      "http://localhost/a%20b?x=1",
+    ]);
+  });
+
+  test("stripScriptName: a Hono app's routes match under a CGI script", async () => {
+    const hono = new Hono();
+    hono.get("/users/:id", (c) => c.text(`user ${c.req.param("id")}`));
+    assert.match(await underCgi(hono.fetch, cgi), /^Status: 404/);
+    const out = await underCgi(hono.fetch, cgi, undefined, {
+      stripScriptName: true,
+    });
+    assert.match(out, /^Status: 200 OK\r\n/);
+    assert.ok(out.endsWith("\r\n\r\nuser 7"));
   });
 });
