@@ -159,8 +159,9 @@ const SETTLE_TICKS = 16;
  * ends right after its first chunk, which a `new Response(text)` does), so
  * the engine sends its `Content-Length`; else a stream of the same chunks.
  * The end is seen without waiting: the second read counts only if it
- * settles within a few microtasks (a body that is still being made takes a
- * macrotask at least), so no block waits for the next one.
+ * settles within a few microtasks (as a closed stream's does), never after
+ * I/O or a timer, so no block of a body still being made waits for the
+ * next one.
  */
 async function wholeOrStream(
   body: ReadableStream<Uint8Array>,
