@@ -388,6 +388,31 @@ export function trimValue(value: string): string {
 }
 
 /**
+ * Moves the mount prefix `scriptName` from the start of `PATH_INFO` to
+ * `SCRIPT_NAME`, at a segment boundary (`/wsgix` is not under `/wsgi`).
+ *
+ * @param environ The environ, with the full path in `PATH_INFO`.
+ * @param scriptName The prefix: starts with `/`, does not end with one.
+ * @returns `false`, and the environ untouched, for a path outside it.
+ */
+export function mountAt(
+  environ: Record<string, unknown>,
+  scriptName: string,
+): boolean {
+  const path = environ.PATH_INFO;
+  if (
+    typeof path !== "string" || !path.startsWith(scriptName) ||
+    (path.length !== scriptName.length &&
+      path.charCodeAt(scriptName.length) !== 47) /* "/" */
+  ) {
+    return false;
+  }
+  environ.SCRIPT_NAME = scriptName;
+  environ.PATH_INFO = path.slice(scriptName.length);
+  return true;
+}
+
+/**
  * The request's `Content-Length` as a number, or `undefined` when it has
  * none or it is not a plain non-negative integer.
  *

@@ -15,6 +15,7 @@ import {
   addRequestVars,
   type ConnectionInfo,
   contentLength,
+  mountAt,
 } from "./_environ.ts";
 import {
   AssertionError,
@@ -28,60 +29,10 @@ import type {
   FetchHandlerOptions,
   InputStream,
   ResponseBody,
+  StartResponse,
   WSGIApplication,
   WSGIEnvironment,
 } from "./types.ts";
-import { isHopByHop, requestUri } from "./util.ts";
-
-/** RFC 9110 reason phrases, for a `Response` that has no `statusText`. */
-const REASONS: Readonly<Record<number, string>> = {
-  100: "Continue",
-  101: "Switching Protocols",
-  200: "OK",
-  201: "Created",
-  202: "Accepted",
-  203: "Non-Authoritative Information",
-  204: "No Content",
-  205: "Reset Content",
-  206: "Partial Content",
-  300: "Multiple Choices",
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  304: "Not Modified",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-  400: "Bad Request",
-  401: "Unauthorized",
-  402: "Payment Required",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  406: "Not Acceptable",
-  407: "Proxy Authentication Required",
-  408: "Request Timeout",
-  409: "Conflict",
-  410: "Gone",
-  411: "Length Required",
-  412: "Precondition Failed",
-  413: "Content Too Large",
-  414: "URI Too Long",
-  415: "Unsupported Media Type",
-  416: "Range Not Satisfiable",
-  417: "Expectation Failed",
-  421: "Misdirected Request",
-  422: "Unprocessable Content",
-  426: "Upgrade Required",
-  428: "Precondition Required",
-  429: "Too Many Requests",
-  431: "Request Header Fields Too Large",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-  505: "HTTP Version Not Supported",
-};
 
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 const TOO_LARGE_BODY = new TextEncoder().encode("Request body too large");
@@ -117,6 +68,64 @@ function checkMaxSize(value: unknown): number {
     );
   }
   return value;
+}
+
+/**
+ * The mount prefix of `options`: `scriptName`, else `baseEnviron`'s
+ * `SCRIPT_NAME`; `""` for none.
+ *
+ * @param options The options.
+ * @returns The prefix.
+ * @throws {TypeError} If it is not a string.
+ * @throws {RangeError} If it does not start with `/`, or ends with `/`.
+ */
+export function mountPrefix(
+  options: { scriptName?: unknown; baseEnviron?: Record<string, unknown> },
+): string {
+  const own = options.scriptName !== undefined;
+  const value = own ? options.scriptName : options.baseEnviron?.SCRIPT_NAME;
+  if (value === undefined || value === "") return "";
+  const name = own ? "scriptName" : "baseEnviron.SCRIPT_NAME";
+  if (typeof value !== "string") {
+    throw new TypeError(`${name} must be a string, got ${typeof value}`);
+  }
+  if (!value.startsWith("/") || value.endsWith("/")) {
+    throw new RangeError(
+      `${name} must start with "/" and not end with "/" (as "/wsgi"), got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+const NOT_FOUND = new TextEncoder().encode("Not Found");
+
+/** The answer to a request outside the mount prefix. */
+function notMounted(
+  _environ: WSGIEnvironment,
+  startResponse: StartResponse,
+): ResponseBody {
+  startResponse("404 Not Found", [["Content-Type", "text/plain"]]);
+  return [NOT_FOUND];
+}
+
+/**
+ * `app` mounted at `scriptName`: the prefix moves from `PATH_INFO` to
+ * `SCRIPT_NAME`, and a request outside it gets `404` without `app`.
+ *
+ * @param app The WSGI application.
+ * @param scriptName The prefix, checked by `mountPrefix`.
+ * @returns The mounted app.
+ */
+export function mountApp(
+  app: WSGIApplication,
+  scriptName: string,
+): WSGIApplication {
+  return (environ, startResponse) =>
+    mountAt(environ as Record<string, unknown>, scriptName)
+      ? app(environ, startResponse)
+      : notMounted(environ, startResponse);
 }
 
 const DIGITS = /^[0-9]+$/;
@@ -400,6 +409,7 @@ export class FetchHandler extends BaseHandler {
   readonly request: Request;
 
   #maxSize: number;
+  #mount: string;
   #errors: ErrorStream;
   #baseEnviron: Record<string, unknown> | undefined;
   #info: ConnectionInfo;
@@ -433,11 +443,14 @@ export class FetchHandler extends BaseHandler {
    * Makes a handler for `request`.
    *
    * @param request The request.
-   * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+   * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
+   *   `scriptName` (the mount prefix: see `toFetchHandler`).
    * @param info What `Deno.serve` passes as its second argument: a
    *   `remoteAddr` with `hostname` and `port` fills `REMOTE_ADDR` and
    *   `REMOTE_PORT`; anything else is ignored.
-   * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+   * @throws {RangeError} If `maxRequestBodySize` is not a non-negative
+   *   integer, or `scriptName` does not start with `/` or ends with `/`.
+   * @throws {TypeError} If `scriptName` is not a string.
    */
   constructor(
     request: Request,
@@ -450,6 +463,7 @@ export class FetchHandler extends BaseHandler {
       this.wsgiMultiprocess = options.multiprocess;
     }
     this.#maxSize = checkMaxSize(options.maxRequestBodySize);
+    this.#mount = mountPrefix(options);
     this.#errors = options.errors ?? STDERR;
     this.#baseEnviron = options.baseEnviron;
     this.#info = {
@@ -530,7 +544,9 @@ export class FetchHandler extends BaseHandler {
         );
         return;
       }
-      await super.run(app);
+      await super.run(
+        this.#mount === "" ? app : mountApp(app, this.#mount),
+      );
     } catch (error) {
       // An error while handling an error: nothing more can be sent.
       this.#abortBody(error);
@@ -1001,10 +1017,17 @@ export class FetchHandler extends BaseHandler {
  * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`) fills
  * `REMOTE_ADDR` and `REMOTE_PORT`.
  *
+ * Mounted under a prefix (`app.all("/wsgi/*", …)` in Hono), give it as
+ * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
+ * request outside the prefix gets `404` without the app.
+ *
  * @param app The WSGI application.
- * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`.
+ * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
+ *   `scriptName`.
  * @returns The fetch handler.
- * @throws {RangeError} If `maxRequestBodySize` is not a non-negative integer.
+ * @throws {RangeError} If `maxRequestBodySize` is not a non-negative
+ *   integer, or `scriptName` does not start with `/` or ends with `/`.
+ * @throws {TypeError} If `scriptName` is not a string.
  *
  * @example Usage
  * ```ts
@@ -1019,95 +1042,29 @@ export class FetchHandler extends BaseHandler {
  * assert.equal(await response.text(), "Hello GET");
  * // Deno.serve(fetch) serves it.
  * ```
+ *
+ * @example Mounted under a prefix
+ * ```ts
+ * import { toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import { requestUri } from "@wsgi/wsgiref/util";
+ * import assert from "node:assert/strict";
+ *
+ * const fetch = toFetchHandler((environ, startResponse) => {
+ *   startResponse("200 OK", [["Content-Type", "text/plain"]]);
+ *   const where = `${environ.SCRIPT_NAME} ${environ.PATH_INFO} ${requestUri(environ)}`;
+ *   return [new TextEncoder().encode(where)];
+ * }, { scriptName: "/wsgi" });
+ * const response = await fetch(new Request("http://localhost/wsgi/a"));
+ * assert.equal(await response.text(), "/wsgi /a http://localhost/wsgi/a");
+ * assert.equal((await fetch(new Request("http://localhost/wsgix"))).status, 404);
+ * ```
  */
 export function toFetchHandler(
   app: WSGIApplication,
   options: FetchHandlerOptions = {},
 ): (request: Request, info?: { remoteAddr?: unknown }) => Promise<Response> {
   checkMaxSize(options.maxRequestBodySize);
+  mountPrefix(options);
   return (request, info) =>
     new FetchHandler(request, options, info).respond(app);
-}
-
-/**
- * Runs a fetch-style handler as a WSGI app (under `CGIHandler`, say): the
- * environ becomes a `Request`, the `Response` becomes the status, headers
- * (hop-by-hop ones dropped) and a streamed body.
- *
- * @param fetch The fetch handler.
- * @returns The WSGI application.
- *
- * @example Usage
- * ```ts
- * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
- * import assert from "node:assert/strict";
- *
- * const app = fromFetchHandler((request) =>
- *   new Response(`you asked for ${new URL(request.url).pathname}`)
- * );
- * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
- * assert.equal(await response.text(), "you asked for /x");
- * ```
- */
-export function fromFetchHandler(
-  fetch: (request: Request) => Response | Promise<Response>,
-): WSGIApplication {
-  return async (environ, startResponse) => {
-    const response = await fetch(requestFromEnviron(environ));
-    const headers: Array<[string, string]> = [];
-    for (const [name, value] of response.headers) {
-      if (name === "set-cookie" || isHopByHop(name)) continue;
-      headers.push([name, value]);
-    }
-    for (const cookie of response.headers.getSetCookie()) {
-      headers.push(["set-cookie", cookie]);
-    }
-    const reason = response.statusText || REASONS[response.status] ||
-      "Unknown";
-    startResponse(`${response.status} ${reason}`, headers);
-    const body = response.body;
-    if (body === null) return [];
-    if (environ.REQUEST_METHOD === "HEAD") {
-      // A HEAD response has no body, whatever the fetch handler made.
-      await body.cancel();
-      return [];
-    }
-    return body;
-  };
-}
-
-function requestFromEnviron(environ: WSGIEnvironment): Request {
-  const headers = new Headers();
-  for (const key in environ) {
-    if (key.startsWith("HTTP_")) {
-      const value = environ[key as `HTTP_${string}`];
-      if (typeof value === "string") {
-        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
-      }
-    }
-  }
-  if (environ.CONTENT_TYPE) headers.set("content-type", environ.CONTENT_TYPE);
-  if (environ.CONTENT_LENGTH) {
-    headers.set("content-length", environ.CONTENT_LENGTH);
-  }
-  const method = environ.REQUEST_METHOD;
-  const hasBody = method !== "GET" && method !== "HEAD";
-  const input = environ["wsgi.input"];
-  const body = hasBody
-    ? new ReadableStream<Uint8Array>({
-      async pull(controller): Promise<void> {
-        const chunk = await input.read(65536);
-        if (chunk.length === 0) controller.close();
-        else controller.enqueue(chunk);
-      },
-    })
-    : null;
-  return new Request(requestUri(environ), {
-    method,
-    headers,
-    body,
-    // @ts-ignore: `duplex` is required by fetch for a streamed body.
-    duplex: "half",
-    signal: environ["wsgiref.signal"],
-  });
 }

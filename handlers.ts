@@ -55,11 +55,8 @@ import type { ErrorStream, InputStream, WSGIApplication } from "./types.ts";
 
 export { AssertionError, ClientDisconnectedError } from "./_errors.ts";
 export { BaseHandler, formatDateTime } from "./_base_handler.ts";
-export {
-  FetchHandler,
-  fromFetchHandler,
-  toFetchHandler,
-} from "./_fetch_handler.ts";
+export { FetchHandler, toFetchHandler } from "./_fetch_handler.ts";
+export { fromFetchHandler } from "./_from_fetch.ts";
 export type * from "./types.ts";
 
 /** Options of `SimpleHandler` and the CGI handlers. */

@@ -56,6 +56,8 @@ import {
   adoptSignal,
   type EarlySignal,
   FetchHandler,
+  mountApp,
+  mountPrefix,
   requestLength,
   respondNow,
   whenDone,
@@ -131,6 +133,12 @@ export interface ServerOptions {
   gracePeriod?: number;
   /** The largest request body accepted, in bytes (see `FetchHandler`). @default {Infinity} */
   maxRequestBodySize?: number;
+  /**
+   * The mount prefix (`/wsgi`): `SCRIPT_NAME`, with the rest of the path in
+   * `PATH_INFO`; a request outside it gets `404` (see `toFetchHandler`).
+   * @default {""}
+   */
+  scriptName?: string;
   /** Log no request lines (the base `logMessage` writes nothing). @default {false} */
   quiet?: boolean;
 }
@@ -191,6 +199,8 @@ export class WSGIServer {
   readonly gracePeriod: number;
   /** The largest request body accepted, in bytes. */
   readonly maxRequestBodySize: number;
+  /** The mount prefix (`ServerOptions.scriptName`), `""` for none. */
+  readonly scriptName: string;
   /** Whether request lines are logged. */
   readonly quiet: boolean;
   /** Whether the server speaks TLS. */
@@ -211,7 +221,9 @@ export class WSGIServer {
    * @param serverAddress `[host, port]`; port 0 picks a free port.
    * @param handlerClass The request handler class.
    * @param options TLS, `signal`, `onListen`, `gracePeriod`, …
-   * @throws {RangeError} For a bad port or `gracePeriod`.
+   * @throws {RangeError} For a bad port or `gracePeriod`, or a `scriptName`
+   *   that does not start with `/` or ends with `/`.
+   * @throws {TypeError} For a `scriptName` that is not a string.
    */
   constructor(
     serverAddress: readonly [string, number],
@@ -233,6 +245,7 @@ export class WSGIServer {
     this.handlerClass = handlerClass;
     this.gracePeriod = grace;
     this.maxRequestBodySize = options.maxRequestBodySize ?? Infinity;
+    this.scriptName = mountPrefix({ scriptName: options.scriptName });
     this.quiet = options.quiet ?? false;
     this.secure = options.cert !== undefined;
     this.serverName = host;
@@ -724,7 +737,10 @@ export class WSGIRequestHandler {
   #start(
     release: ((handler: WSGIRequestHandler) => void) | undefined,
   ): Response | Promise<Response> {
-    const app = this.server.getApp() ?? missingApp;
+    const mount = this.server.scriptName;
+    const app = mount === ""
+      ? this.server.getApp() ?? missingApp
+      : mountApp(this.server.getApp() ?? missingApp, mount);
     const maxSize = this.server.maxRequestBodySize;
     if (
       DIRECT_PATH.enabled &&
@@ -988,7 +1004,8 @@ export function demoApp(
  * @param host The address to bind (`""`: every interface).
  * @param port The port; 0 picks a free one (see `serverPort`).
  * @param app The WSGI application.
- * @param options `serverClass`, `handlerClass`, `signal`, `onListen`, TLS, `gracePeriod`.
+ * @param options `serverClass`, `handlerClass`, `signal`, `onListen`, TLS,
+ *   `gracePeriod`, `maxRequestBodySize`, `scriptName` (the mount prefix).
  * @returns The server, listening.
  *
  * @example Usage

@@ -168,8 +168,33 @@ export interface FetchHandlerOptions {
   multiprocess?: boolean;
   /** The `wsgi.errors` stream. @default {a stream that writes to stderr} */
   errors?: ErrorStream;
-  /** Extra environ keys for every request (server extensions, `SERVER_NAME`…). */
+  /**
+   * Extra environ keys for every request (server extensions, `SERVER_NAME`…).
+   * A `SCRIPT_NAME` here is the mount prefix, as `scriptName`.
+   */
   baseEnviron?: Record<string, unknown>;
+  /**
+   * The mount prefix: where the app sits under the server's root (`/wsgi`).
+   * It becomes `SCRIPT_NAME`, and the rest of the path `PATH_INFO`, so
+   * `applicationUri` and `requestUri` are right; a request outside it
+   * (`/wsgix` is outside `/wsgi`) gets `404` before the app runs. It starts
+   * with `/` and does not end with one; it is compared with the decoded
+   * path, as `PATH_INFO` holds it. Wins over `baseEnviron.SCRIPT_NAME`.
+   * @default {""}
+   */
+  scriptName?: string;
   /** The client's address, when no `info.remoteAddr` is given. */
   remoteAddr?: { hostname: string; port: number };
+}
+
+/** Options of `fromFetchHandler`. */
+export interface FromFetchHandlerOptions {
+  /**
+   * Leaves `SCRIPT_NAME` out of the request's URL, so the fetch handler
+   * sees `PATH_INFO` as its path, as if served at the root: a router's
+   * routes then match under a CGI script at `/cgi-bin/app.cgi`. By default
+   * the URL is the full one (`requestUri(environ)`).
+   * @default {false}
+   */
+  stripScriptName?: boolean;
 }

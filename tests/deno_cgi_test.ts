@@ -13,14 +13,27 @@
 
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import {
+  type Availability,
+  cgiWrapper,
+  findOnPath,
+  IN_CI,
+  type Lighttpd,
+  lighttpdAvailability,
+  output,
+  requireTool,
+  startLighttpd,
+  stop,
+  TextSink,
+  waitForText,
+  WRAPPER,
+} from "./_cgi_servers.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const EXAMPLES = `${REPO}examples/`;
-const WRAPPER = `${EXAMPLES}cgi_app.cgi`;
 const PY_SERVER = fileURLToPath(
   new URL("testdata/cgi_http_server.py", import.meta.url),
 );
-const IN_CI = Deno.env.get("CI") === "true";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -31,43 +44,6 @@ const BOOM = "the /boom route fails on purpose";
 
 // ---------------------------------------------------------------------------
 // Tools
-
-/** The full path of an executable on PATH, like `command -v`. */
-function findOnPath(name: string): string | undefined {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (!dir) continue;
-    try {
-      const info = Deno.statSync(`${dir}/${name}`);
-      if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) {
-        return `${dir}/${name}`;
-      }
-    } catch {
-      // not there
-    }
-  }
-  return undefined;
-}
-
-/** Runs a command to its end; its output as text. */
-async function output(
-  command: string,
-  args: string[],
-): Promise<{ code: number; text: string }> {
-  const result = await new Deno.Command(command, { args, stdin: "null" })
-    .output();
-  const text = decoder.decode(result.stdout) + decoder.decode(result.stderr);
-  return { code: result.code, text: text.trim() };
-}
-
-/** A server program: where it is, or why its tests cannot run. */
-interface Availability {
-  /** The executable. */
-  path?: string;
-  /** Its version, for the test's name. */
-  version?: string;
-  /** Why it cannot run: skips its tests locally, fails them under `CI=true`. */
-  missing?: string;
-}
 
 async function pythonAvailability(): Promise<Availability> {
   const python3 = findOnPath("python3");
@@ -89,116 +65,14 @@ async function pythonAvailability(): Promise<Availability> {
   return { path: python3, version: `Python ${probe.text}` };
 }
 
-async function lighttpdAvailability(): Promise<Availability> {
-  const lighttpd = findOnPath("lighttpd");
-  if (!lighttpd) {
-    return { missing: "lighttpd is not on PATH (Debian package: lighttpd)" };
-  }
-  const version = await output(lighttpd, ["-v"]);
-  return { path: lighttpd, version: version.text.split(" ")[0] };
-}
-
 const python = await pythonAvailability();
 const lighttpd = await lighttpdAvailability();
 for (const { missing } of [python, lighttpd]) {
   if (missing && !IN_CI) console.warn(`deno_cgi_test.ts: skipped: ${missing}`);
 }
 
-/** Throws under `CI=true` when a server is missing (locally it is skipped). */
-function requireTool(availability: Availability): void {
-  if (availability.missing) {
-    assert.fail(`CI=true, so this must run, but ${availability.missing}`);
-  }
-}
-
 // ---------------------------------------------------------------------------
 // Helpers
-
-/** Waits `ms` milliseconds. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `read` until its text includes `needle` (or the time is up). */
-async function waitForText(
-  read: () => string | Promise<string>,
-  needle: string,
-  timeoutMs = 5000,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = await read();
-  while (!text.includes(needle) && Date.now() < deadline) {
-    await sleep(50);
-    text = await read();
-  }
-  return text;
-}
-
-/** Collects a stream's text as it arrives, until it ends. */
-class TextSink {
-  text = "";
-  done: Promise<void>;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.done = this.#collect(stream);
-  }
-
-  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      this.text += chunk;
-    }
-  }
-}
-
-/** A free TCP port on 127.0.0.1 (free when this returns, at least). */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-/** Waits until 127.0.0.1:`port` accepts connections, or `child` exits. */
-async function waitForPort(
-  port: number,
-  child: Deno.ChildProcess,
-  timeoutMs = 10_000,
-): Promise<void> {
-  let exited = false;
-  const watch = (async () => {
-    await child.status;
-    exited = true;
-  })();
-  const deadline = Date.now() + timeoutMs;
-  while (!exited && Date.now() < deadline) {
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      conn.close();
-      return;
-    } catch {
-      await Promise.race([sleep(50), watch]);
-    }
-  }
-  throw new Error(
-    exited
-      ? "the server exited before it listened"
-      : `nothing listens on port ${port} after ${timeoutMs} ms`,
-  );
-}
-
-/** Sends SIGTERM to `child`, unless it has exited already. */
-function stop(child: Deno.ChildProcess): void {
-  try {
-    child.kill("SIGTERM");
-  } catch {
-    // already gone
-  }
-}
-
-/** Quotes a string for /bin/sh. */
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * Makes `DIR/cgi-bin/` with the two CGI programs: copies of
@@ -207,17 +81,10 @@ function shellQuote(text: string): string {
  * made executable here rather than trusting the checkout's file modes.
  */
 async function makeCgiBin(dir: string): Promise<void> {
-  const wrapper = await Deno.readTextFile(WRAPPER);
-  const appLine = /^app=.*$/m;
-  assert.match(wrapper, appLine, "examples/cgi_app.cgi sets app= on a line");
   await Deno.mkdir(`${dir}/cgi-bin`, { recursive: true });
   for (const name of ["cgi_app", "cgi_iis_app"]) {
-    const script = wrapper.replace(
-      appLine,
-      `app=${shellQuote(`${EXAMPLES}${name}.ts`)}`,
-    );
     const path = `${dir}/cgi-bin/${name}.cgi`;
-    await Deno.writeTextFile(path, script);
+    await Deno.writeTextFile(path, await cgiWrapper(`${EXAMPLES}${name}.ts`));
     await Deno.chmod(path, 0o755);
   }
 }
@@ -422,27 +289,6 @@ Deno.test({
 // ---------------------------------------------------------------------------
 // lighttpd
 
-/** A minimal lighttpd configuration: mod_cgi for `*.cgi`, logs in `dir`. */
-function lighttpdConfig(dir: string, port: number): string {
-  const q = (text: string) => JSON.stringify(text);
-  return [
-    `server.modules = ("mod_cgi", "mod_setenv")`,
-    `server.bind = "127.0.0.1"`,
-    `server.port = ${port}`,
-    `server.document-root = ${q(`${dir}/www`)}`,
-    `server.errorlog = ${q(`${dir}/error.log`)}`,
-    // CGI stderr: in the foreground (-D) lighttpd would leave it on its own
-    // stderr; breakagelog is the log lighttpd keeps for it.
-    `server.breakagelog = ${q(`${dir}/cgi-stderr.log`)}`,
-    `server.upload-dirs = (${q(dir)})`,
-    `cgi.assign = (".cgi" => "")`,
-    // lighttpd gives a CGI program no HOME and no TMPDIR: TMPDIR tells the
-    // wrapper where to keep Deno's cache (inside this test's temp dir).
-    `setenv.add-environment = ("TMPDIR" => ${q(dir)})`,
-    "",
-  ].join("\n");
-}
-
 Deno.test({
   name: `examples/cgi_app.cgi behind lighttpd's mod_cgi (${
     lighttpd.version ?? "lighttpd missing"
@@ -452,64 +298,27 @@ Deno.test({
     requireTool(lighttpd);
     const dir = await Deno.makeTempDir({ prefix: "wsgiref_cgi_lighttpd_" });
     const client = Deno.createHttpClient({});
-    let child: Deno.ChildProcess | undefined;
-    let stderr: TextSink | undefined;
+    let server: Lighttpd | undefined;
     try {
       await makeCgiBin(`${dir}/www`);
-      await Deno.writeTextFile(`${dir}/error.log`, "");
-      let port = 0;
-      // The free port may be taken before lighttpd binds it: try again.
-      for (let attempt = 1; child === undefined; attempt++) {
-        port = freePort();
-        await Deno.writeTextFile(
-          `${dir}/lighttpd.conf`,
-          lighttpdConfig(dir, port),
-        );
-        // -D: in the foreground, so killing this process stops the server.
-        // No server.username: it runs as the current user, root included
-        // (as in CI), and so does the CGI program.
-        const started = new Deno.Command(lighttpd.path!, {
-          args: ["-D", "-f", `${dir}/lighttpd.conf`],
-          stdin: "null",
-          stdout: "null",
-          stderr: "piped",
-        }).spawn();
-        const sink = new TextSink(started.stderr);
-        try {
-          await waitForPort(port, started);
-          child = started;
-          stderr = sink;
-        } catch (error) {
-          stop(started);
-          await started.status;
-          await sink.done;
-          if (attempt === 3) {
-            const log = await Deno.readTextFile(`${dir}/error.log`);
-            throw new Error(
-              `lighttpd did not start: ${error}\n${sink.text}\n${log}`,
-            );
-          }
-        }
-      }
+      server = await startLighttpd(lighttpd.path!, dir);
       await checkServer(t, {
-        origin: `http://127.0.0.1:${port}`,
+        origin: `http://127.0.0.1:${server.port}`,
         client,
         statusOf(response) {
           // lighttpd turns the script's Status: line into the HTTP status.
           assert.equal(response.headers.get("status"), null);
           return httpStatus(response);
         },
-        log: async () =>
-          await Deno.readTextFile(`${dir}/error.log`) +
-          await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => ""),
+        log: server.log,
       });
     } finally {
       client.close();
-      if (child) {
-        stop(child);
-        await child.status;
+      if (server) {
+        stop(server.child);
+        await server.child.status;
+        await server.stderr.done;
       }
-      await stderr?.done;
       await Deno.remove(dir, { recursive: true });
     }
   },

@@ -62,6 +62,8 @@ import type {
   WSGIEnvironment,
 } from "../types.ts";
 
+import { TextSink } from "./_cgi_servers.ts";
+
 const PY_SERVER = fileURLToPath(
   new URL("testdata/differential_server.py", import.meta.url),
 );
@@ -279,22 +281,6 @@ async function pythonAvailability(): Promise<Availability> {
 const python = await pythonAvailability();
 if (python.missing && !IN_CI) {
   console.warn(`deno_differential_test.ts: skipped: ${python.missing}`);
-}
-
-/** Collects a stream's text as it arrives, until it ends. */
-class TextSink {
-  text = "";
-  done: Promise<void>;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.done = this.#collect(stream);
-  }
-
-  async #collect(stream: ReadableStream<Uint8Array>): Promise<void> {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      this.text += chunk;
-    }
-  }
 }
 
 /** Waits `ms` milliseconds. */

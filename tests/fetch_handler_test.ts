@@ -9,7 +9,9 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { Hono } from "hono";
 import { validator } from "../validate.ts";
+import { applicationUri, requestUri } from "../util.ts";
 import {
   AssertionError,
   ClientDisconnectedError,
@@ -1456,6 +1458,127 @@ describe("FetchHandler short path for a body known whole", () => {
     assert.equal(await response.text(), "kept");
     await within(handler.finished, 1000, "finished");
     assert.match(errors.getValue(), /Error: close failed/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+/** An app that answers where it thinks it is, and counts its runs. */
+function whereApp(): { runs: number; app: WSGIApplication } {
+  const state = {
+    runs: 0,
+    app: ((environ, startResponse) => {
+      state.runs++;
+      startResponse("200 OK", [["Content-Type", "application/json"]]);
+      return [bytes(JSON.stringify({
+        SCRIPT_NAME: environ.SCRIPT_NAME,
+        PATH_INFO: environ.PATH_INFO,
+        requestUri: requestUri(environ),
+        applicationUri: applicationUri(environ),
+      }))];
+    }) as WSGIApplication,
+  };
+  return state;
+}
+
+describe("FetchHandler mount prefix (scriptName)", () => {
+  const inside: Array<[string, Record<string, string>]> = [
+    ["http://h/wsgi/a/b?x=1", {
+      SCRIPT_NAME: "/wsgi",
+      PATH_INFO: "/a/b",
+      requestUri: "http://h/wsgi/a/b?x=1",
+      applicationUri: "http://h/wsgi",
+    }],
+    ["http://h/wsgi", {
+      SCRIPT_NAME: "/wsgi",
+      PATH_INFO: "",
+      requestUri: "http://h/wsgi",
+      applicationUri: "http://h/wsgi",
+    }],
+    ["http://h/wsgi/", {
+      SCRIPT_NAME: "/wsgi",
+      PATH_INFO: "/",
+      requestUri: "http://h/wsgi/",
+      applicationUri: "http://h/wsgi",
+    }],
+  ];
+  const outside = ["http://h/wsgix", "http://h/", "http://h/other/wsgi"];
+
+  for (
+    const [label, options] of [
+      ["scriptName", { scriptName: "/wsgi" }],
+      ["baseEnviron.SCRIPT_NAME", { baseEnviron: { SCRIPT_NAME: "/wsgi" } }],
+    ] as const
+  ) {
+    test(`${label}: SCRIPT_NAME is the prefix, PATH_INFO the rest`, async () => {
+      const fetch = toFetchHandler(whereApp().app, options);
+      for (const [url, expected] of inside) {
+        const response = await fetch(new Request(url));
+        assert.equal(response.status, 200, url);
+        assert.deepEqual(await response.json(), expected, url);
+      }
+    });
+
+    test(`${label}: a request outside the prefix gets 404 without the app`, async () => {
+      const where = whereApp();
+      const fetch = toFetchHandler(where.app, options);
+      for (const url of outside) {
+        const response = await fetch(new Request(url));
+        assert.equal(response.status, 404, url);
+        assert.equal(await response.text(), "Not Found");
+      }
+      assert.equal(where.runs, 0);
+    });
+  }
+
+  test("a bad prefix is refused when the handler is made", () => {
+    const rows: Array<[unknown, ErrorConstructor, RegExp]> = [
+      [
+        "wsgi",
+        RangeError,
+        /scriptName must start with "\/" and not end with "\/" \(as "\/wsgi"\), got "wsgi"/,
+      ],
+      ["/wsgi/", RangeError, /got "\/wsgi\/"/],
+      ["/", RangeError, /got "\/"/],
+      [5, TypeError, /scriptName must be a string, got number/],
+    ];
+    for (const [value, type, message] of rows) {
+      const options = { scriptName: value as string };
+      assert.throws(() => toFetchHandler(whereApp().app, options), type);
+      assert.throws(() => toFetchHandler(whereApp().app, options), message);
+      assert.throws(
+        () => new FetchHandler(new Request("http://h/"), options),
+        type,
+      );
+    }
+    assert.throws(
+      () =>
+        toFetchHandler(whereApp().app, { baseEnviron: { SCRIPT_NAME: "x/" } }),
+      /baseEnviron\.SCRIPT_NAME must start with "\/"/,
+    );
+  });
+
+  test("Hono routes /wsgi/* to a WSGI app mounted at /wsgi", async () => {
+    const where = whereApp();
+    const wsgi = toFetchHandler(where.app, { scriptName: "/wsgi" });
+    const hono = new Hono();
+    hono.all("/wsgi", (c) => wsgi(c.req.raw));
+    hono.all("/wsgi/*", (c) => wsgi(c.req.raw));
+    // A route Hono sends to the app by mistake: answered 404 by the mount.
+    hono.all("/wsgix", (c) => wsgi(c.req.raw));
+    hono.get("/", (c) => c.text("hono"));
+
+    let response = await hono.fetch(new Request("http://h/wsgi/a/b?x=1"));
+    assert.deepEqual(await response.json(), inside[0][1]);
+    response = await hono.fetch(new Request("http://h/wsgi"));
+    assert.deepEqual(await response.json(), inside[1][1]);
+    assert.equal(where.runs, 2);
+    response = await hono.fetch(new Request("http://h/wsgix"));
+    assert.equal(response.status, 404);
+    assert.equal(await response.text(), "Not Found");
+    assert.equal(where.runs, 2);
+    response = await hono.fetch(new Request("http://h/"));
+    assert.equal(await response.text(), "hono");
   });
 });
 

@@ -750,6 +750,37 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
   });
 });
 
+describe(`makeServer scriptName (${RUNTIME})`, () => {
+  test("scriptName: SCRIPT_NAME is the prefix, PATH_INFO the rest; outside it, 404 without the app", async () => {
+    let runs = 0;
+    const app: WSGIApplication = (environ, startResponse) => {
+      runs++;
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(`${environ.SCRIPT_NAME}|${environ.PATH_INFO}`)];
+    };
+    await using httpd = await serve(app, { scriptName: "/wsgi" });
+    const origin = `http://${HOST}:${httpd.serverPort}`;
+    let response = await fetch(`${origin}/wsgi/a?x=1`);
+    assert.equal(await response.text(), "/wsgi|/a");
+    response = await fetch(`${origin}/wsgi`);
+    assert.equal(await response.text(), "/wsgi|");
+    assert.equal(runs, 2);
+    for (const path of ["/wsgix", "/", "/a/wsgi"]) {
+      response = await fetch(`${origin}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.equal(await response.text(), "Not Found");
+    }
+    assert.equal(runs, 2);
+  });
+
+  test("a bad scriptName is refused before the server listens", () => {
+    assert.throws(
+      () => makeServer(HOST, 0, () => [], { scriptName: "/wsgi/" }),
+      RangeError,
+    );
+  });
+});
+
 describe(`the server's life cycle (${RUNTIME})`, () => {
   test("ready() gives the port", async () => {
     const httpd = makeServer(HOST, 0, hello, { quiet: true });

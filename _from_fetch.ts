@@ -1,0 +1,257 @@
+// Copyright 2026 the wsgiref authors. MIT license.
+/**
+ * The reverse bridge: a fetch-style handler (`(request) => Response`) run
+ * as a WSGI app, under any gateway (`FetchHandler`, the server, CGI).
+ * Public through `handlers.ts`.
+ *
+ * @module
+ */
+
+import type {
+  FromFetchHandlerOptions,
+  WSGIApplication,
+  WSGIEnvironment,
+} from "./types.ts";
+import { isHopByHop, requestUri } from "./util.ts";
+
+/** RFC 9110 reason phrases, for a `Response` that has no `statusText`. */
+const REASONS: Readonly<Record<number, string>> = {
+  100: "Continue",
+  101: "Switching Protocols",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  203: "Non-Authoritative Information",
+  204: "No Content",
+  205: "Reset Content",
+  206: "Partial Content",
+  300: "Multiple Choices",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  407: "Proxy Authentication Required",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  417: "Expectation Failed",
+  421: "Misdirected Request",
+  422: "Unprocessable Content",
+  426: "Upgrade Required",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+  505: "HTTP Version Not Supported",
+};
+
+/**
+ * Runs a fetch-style handler as a WSGI app (under `CGIHandler`, say): the
+ * environ becomes a `Request`, the `Response` becomes the status, headers
+ * (hop-by-hop ones dropped) and a streamed body. A body the fetch handler
+ * made whole (a `new Response(text)`: its stream ends right after its first
+ * chunk) goes back as a one-chunk array, so the gateway sends its
+ * `Content-Length`; a streamed body passes each block on as it comes.
+ *
+ * The request's headers are the environ's `HTTP_*` keys, plus
+ * `Content-Type` and `Content-Length` only where the client sent them: the
+ * defaults a gateway puts in the environ are not headers. Under the fetch
+ * gateway and the server, `environ["wsgiref.request"]` (the original web
+ * `Request`) tells which the client sent. Without it (CGI), a
+ * `CONTENT_LENGTH` counts unless it is `"0"` on a `GET` or `HEAD` (lighttpd
+ * gives every request one), and a `CONTENT_TYPE` only for a request with a
+ * body (a non-zero length, or `Transfer-Encoding`): Python's servers give
+ * every request `text/plain`.
+ *
+ * The request's URL is `requestUri(environ)`, `SCRIPT_NAME` included; with
+ * `stripScriptName`, the URL leaves it out and the fetch handler's routes
+ * match `PATH_INFO` alone (a router app served as a CGI script).
+ *
+ * @param fetch The fetch handler.
+ * @param options `stripScriptName`.
+ * @returns The WSGI application.
+ *
+ * @example Usage
+ * ```ts
+ * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = fromFetchHandler((request) =>
+ *   new Response(`you asked for ${new URL(request.url).pathname}`)
+ * );
+ * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
+ * assert.equal(await response.text(), "you asked for /x");
+ * ```
+ *
+ * @example A router mounted under a prefix (a CGI script, say)
+ * ```ts
+ * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
+ * import assert from "node:assert/strict";
+ *
+ * const app = fromFetchHandler(
+ *   (request) => new Response(new URL(request.url).pathname),
+ *   { stripScriptName: true },
+ * );
+ * const response = await toFetchHandler(app, { scriptName: "/cgi-bin/app.cgi" })(
+ *   new Request("http://localhost/cgi-bin/app.cgi/users/1"),
+ * );
+ * assert.equal(await response.text(), "/users/1");
+ * ```
+ */
+export function fromFetchHandler(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: FromFetchHandlerOptions = {},
+): WSGIApplication {
+  const strip = options.stripScriptName === true;
+  return async (environ, startResponse) => {
+    const response = await fetch(requestFromEnviron(environ, strip));
+    const headers: Array<[string, string]> = [];
+    for (const [name, value] of response.headers) {
+      if (name === "set-cookie" || isHopByHop(name)) continue;
+      headers.push([name, value]);
+    }
+    for (const cookie of response.headers.getSetCookie()) {
+      headers.push(["set-cookie", cookie]);
+    }
+    const reason = response.statusText || REASONS[response.status] ||
+      "Unknown";
+    startResponse(`${response.status} ${reason}`, headers);
+    const body = response.body;
+    if (body === null) return [];
+    if (environ.REQUEST_METHOD === "HEAD") {
+      // A HEAD response has no body, whatever the fetch handler made.
+      await body.cancel();
+      return [];
+    }
+    return await wholeOrStream(body);
+  };
+}
+
+/** A read's result (the type is not global in Node's types). */
+type ReadResult = Awaited<
+  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
+>;
+
+/** How many microtasks a closed stream's last read may take to settle. */
+const SETTLE_TICKS = 16;
+
+/**
+ * The body as a one-chunk array when it is already complete (its stream
+ * ends right after its first chunk, which a `new Response(text)` does), so
+ * the engine sends its `Content-Length`; else a stream of the same chunks.
+ * The end is seen without waiting: the second read counts only if it
+ * settles within a few microtasks (as a closed stream's does), never after
+ * I/O or a timer, so no block of a body still being made waits for the
+ * next one.
+ */
+async function wholeOrStream(
+  body: ReadableStream<Uint8Array>,
+): Promise<Array<Uint8Array> | ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  let first: ReadResult;
+  try {
+    first = await reader.read();
+  } catch (error) {
+    reader.releaseLock();
+    throw error;
+  }
+  if (first.done) return [];
+  let next: ReadResult | undefined;
+  let pending: Promise<ReadResult> | undefined = reader.read();
+  pending.then((result) => next = result, () => {});
+  for (let i = 0; i < SETTLE_TICKS && next === undefined; i++) await null;
+  if (next?.done) return [first.value];
+  let head: Uint8Array | undefined = first.value;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      if (head !== undefined) {
+        controller.enqueue(head);
+        head = undefined;
+        return;
+      }
+      const result = await (pending ?? reader.read());
+      pending = undefined;
+      if (result.done) controller.close();
+      else controller.enqueue(result.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  }, { highWaterMark: 0 });
+}
+
+function requestFromEnviron(
+  environ: WSGIEnvironment,
+  stripScriptName: boolean,
+): Request {
+  const headers = new Headers();
+  for (const key in environ) {
+    if (key.startsWith("HTTP_")) {
+      const value = environ[key as `HTTP_${string}`];
+      if (typeof value === "string") {
+        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
+      }
+    }
+  }
+  const method = environ.REQUEST_METHOD;
+  const type = environ.CONTENT_TYPE;
+  const length = environ.CONTENT_LENGTH;
+  const original = environ["wsgiref.request"]?.headers;
+  let sentType: boolean;
+  let sentLength: boolean;
+  if (original !== undefined) {
+    // The gateway's own request says what the client sent: the environ's
+    // defaults (CONTENT_TYPE "text/plain", CONTENT_LENGTH "") are not sent.
+    sentType = !!type && original.has("content-type");
+    sentLength = !!length && original.has("content-length");
+  } else {
+    // CGI servers give a bodyless GET CONTENT_LENGTH "0" (lighttpd), and
+    // Python's servers give every request a CONTENT_TYPE: a length counts
+    // unless it is "0" on a GET or HEAD, a type only with a body.
+    sentLength = !!length &&
+      !(length === "0" && (method === "GET" || method === "HEAD"));
+    sentType = !!type &&
+      ((sentLength && length !== "0") || headers.has("transfer-encoding"));
+  }
+  if (sentType) headers.set("content-type", type!);
+  if (sentLength) headers.set("content-length", length!);
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const input = environ["wsgi.input"];
+  const body = hasBody
+    ? new ReadableStream<Uint8Array>({
+      async pull(controller): Promise<void> {
+        const chunk = await input.read(65536);
+        if (chunk.length === 0) controller.close();
+        else controller.enqueue(chunk);
+      },
+    })
+    : null;
+  const url = stripScriptName
+    ? requestUri(Object.create(environ, { SCRIPT_NAME: { value: "" } }))
+    : requestUri(environ);
+  return new Request(url, {
+    method,
+    headers,
+    body,
+    // @ts-ignore: `duplex` is required by fetch for a streamed body.
+    duplex: "half",
+    signal: environ["wsgiref.signal"],
+  });
+}
