@@ -21,8 +21,9 @@
  * | `save NAME`     | write the block to `DIR/NAME`                                             |
  * | `run`           | run the block as one `bash -e` script in `DIR`; it must exit 0            |
  * | `exec CMD`      | run `CMD` the same way (for a block saved as a file)                      |
- * | `expect TEXT`   | the last `run`/`exec` printed `TEXT` (stdout or stderr)                   |
+ * | `expect TEXT`   | the server, or else the last `run`/`exec`, printed `TEXT` (any stream)      |
  * | `start [CMD]`   | start the block (or `CMD`), a server, until the block's checks are done   |
+ * | `stop [CODE]`   | SIGTERM to the server now; it must exit (with `CODE`, if given)           |
  * | `get URL TEXT`  | `URL` answers 2xx with `TEXT` in its body (retried while the server starts) |
  * | `scripts [WHY]` | each line is `npm ci` (run) or an npm script / deno task (must exist)     |
  * | `skip WHY`      | not run; the test is reported skipped with `WHY`                          |
@@ -35,7 +36,8 @@
  * offline (the lock file's packages are in npm's cache once the repository's
  * own `npm ci` ran); `deno` is the Deno running this test. A server is
  * stopped with SIGTERM to its process group (npm's Deno wrapper does not pass
- * the signal on), and must exit within 15 s.
+ * the signal on): by a `stop` step, which checks that one SIGTERM is enough,
+ * or else at the end of its block.
  *
  * @module
  */
@@ -81,6 +83,7 @@ const VERBS = new Set([
   "expect",
   "start",
   "get",
+  "stop",
   "scripts",
   "skip",
 ]);
@@ -232,9 +235,14 @@ class Job {
     }
   }
 
-  /** SIGTERM, then SIGKILL if the group is still there after `ms`. */
-  async stop(ms = 15_000): Promise<boolean> {
+  /**
+   * SIGTERM, then SIGKILL if the group is still there after `ms`; with
+   * `twice`, a second SIGTERM after 5 s, as a user would press Ctrl-C again.
+   */
+  async stop(ms = 15_000, twice = false): Promise<boolean> {
     this.signal("SIGTERM");
+    if (twice && await this.wait(5000)) return true;
+    if (twice) this.signal("SIGTERM");
     if (await this.wait(ms)) return true;
     this.signal("SIGKILL");
     await this.status;
@@ -368,9 +376,18 @@ async function runBlock(block: Block, sandbox: string): Promise<void> {
         case "exec":
           output = await runScript(arg, cwd);
           break;
-        case "expect":
-          assert.ok(output.includes(arg), `expected "${arg}" in:\n${output}`);
+        case "expect": {
+          // A server's output arrives through a pipe: give it a moment.
+          const deadline = Date.now() + (server ? 5000 : 0);
+          while (
+            server && !server.output.includes(arg) && Date.now() < deadline
+          ) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          const printed = server ? server.output : output;
+          assert.ok(printed.includes(arg), `expected "${arg}" in:\n${printed}`);
           break;
+        }
         case "start": {
           // A server the docs start on a fixed port: wait for another to go.
           for (const step of steps.filter((step) => step.verb === "get")) {
@@ -389,6 +406,15 @@ async function runBlock(block: Block, sandbox: string): Promise<void> {
           );
           break;
         }
+        case "stop": {
+          assert.ok(server, "stop: no server was started");
+          assert.ok(await server.stop(), `SIGTERM ignored:\n${server.output}`);
+          const { code } = await server.status;
+          if (arg) {
+            assert.equal(String(code), arg, `exit code:\n${server.output}`);
+          }
+          break;
+        }
         case "scripts":
           await checkScripts(block, cwd);
           break;
@@ -396,7 +422,9 @@ async function runBlock(block: Block, sandbox: string): Promise<void> {
     }
   } finally {
     if (server && !server.exited) {
-      const stopped = await server.stop();
+      // Clean-up, not a check (`stop` is one): `deno serve --parallel` (Deno
+      // 2.9.5) misses a SIGTERM sent while its second worker starts.
+      const stopped = await server.stop(15_000, true);
       assert.ok(stopped, `the server ignored SIGTERM:\n${server.output}`);
     }
   }
