@@ -603,7 +603,7 @@ type Source =
   | { kind: "iterable"; open: () => Iterator<unknown> | AsyncIterator<unknown> }
   | { kind: "read"; owner: { read(size: number): unknown } };
 
-/** Sorts a `FileLike` into the kinds of `Source`, in the order API.md gives. */
+/** Sorts a `FileLike` into the kinds of `Source`, in the order docs/api.md gives. */
 function classify(filelike: FileLike): Source {
   if (filelike instanceof ReadableStream) {
     return { kind: "stream", stream: filelike };

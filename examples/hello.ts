@@ -7,7 +7,7 @@
  * ```sh
  * deno run --allow-net examples/hello.ts [port]      # this file's own server
  * deno run -A simple_server.ts examples/hello.ts     # the package's CLI
- * deno serve --parallel examples/parallel.ts         # Deno's server, every core
+ * deno serve --parallel --host 127.0.0.1 examples/parallel.ts   # every core
  * ```
  *
  * Run directly, it serves itself with `makeServer` on 127.0.0.1 (port 8000,

@@ -3,8 +3,11 @@
  * `examples/hello.ts` on Deno's own server, one worker per CPU core:
  *
  * ```sh
- * deno serve --parallel --port 8000 examples/parallel.ts
+ * deno serve --parallel --host 127.0.0.1 --port 8000 examples/parallel.ts
  * ```
+ *
+ * (`deno serve` listens on every interface, `0.0.0.0`, unless `--host` says
+ * otherwise.)
  *
  * `deno serve` takes a module whose default export has a `fetch` method;
  * `toFetchHandler` turns any WSGI app into one. Each worker has its own

@@ -12,7 +12,8 @@
  * - `npm/package.json`, generated from `deno.json` (name, version, license,
  *   exports), then checked against it: the build fails if an export is
  *   missing, extra, or points to a file that was not built;
- * - `npm/README.md` and `npm/LICENSE`.
+ * - `npm/README.md` (from `docs/npm-README.md`, the package's README for
+ *   Node users) and `npm/LICENSE`.
  *
  * ```sh
  * deno task build:npm      # or: npm run build
@@ -183,7 +184,8 @@ const pkg = {
   files: ["esm/*.js", "esm/*.js.map", "esm/*.d.ts", "esm/bin/"],
 };
 await writeFile(join(OUT, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-await copyFile(join(ROOT, "README.md"), join(OUT, "README.md"));
+// The package's own README: the repository's is for Deno and contributors.
+await copyFile(join(ROOT, "docs/npm-README.md"), join(OUT, "README.md"));
 await copyFile(join(ROOT, "LICENSE"), join(OUT, "LICENSE"));
 await chmod(join(OUT, binTarget), 0o755);
 

@@ -307,7 +307,7 @@ describe("FetchHandler environ", () => {
     assert.equal("HTTP_CONTENT_LENGTH" in environ, false);
   });
 
-  test("CONTENT_LENGTH is absent for a chunked body, as API.md says", async () => {
+  test("CONTENT_LENGTH is absent for a chunked body, as docs/api.md says", async () => {
     const environ = await environOf(
       new Request("http://h/", {
         method: "POST",
