@@ -17,10 +17,21 @@ interface DenoLike {
     writable: WritableStream<Uint8Array>;
     writeSync(p: Uint8Array): number;
   };
-  env: { toObject(): Record<string, string> };
+  env: {
+    toObject(): Record<string, string>;
+    get(key: string): string | undefined;
+  };
   readFileSync?(path: string): Uint8Array;
+  readTextFileSync(path: string): string;
+  ppid: number;
+  unrefTimer(id: number): void;
   permissions: {
-    querySync(descriptor: { name: "read"; path: string }): { state: string };
+    querySync(
+      descriptor: { name: "read"; path: string } | {
+        name: "env";
+        variable: string;
+      },
+    ): { state: string };
   };
   build: { os: string };
   exit(code: number): never;
@@ -41,6 +52,10 @@ interface ProcessLike {
   env: Record<string, string | undefined>;
   versions: { node: string };
   platform: string;
+  ppid: number;
+  getBuiltinModule?(id: "node:fs"): {
+    readFileSync(path: string, encoding: "utf8"): string;
+  };
   exit(code: number): never;
   on(event: string, handler: () => void): void;
   off(event: string, handler: () => void): void;
@@ -160,6 +175,25 @@ export function onShutdownSignal(handler: () => void): () => void {
       }
     }
   };
+}
+
+/**
+ * The flag that grants what `error` says is missing, when it is a Deno
+ * permission error (`Requires read access …, run again with the --allow-read
+ * flag`); `undefined` for any other error, and always on Node.
+ *
+ * @param error What was thrown.
+ * @returns The flag, such as `--allow-read`.
+ */
+export function missingPermissionFlag(error: unknown): string | undefined {
+  if (!deno || !(error instanceof Error)) return undefined;
+  // Deno's refusal names the flag; a dynamic import refused throws a plain
+  // TypeError with that message, and PermissionDenied is also the OS's EACCES.
+  const flag =
+    /^Requires [a-z]+ access .*, run again with the (--allow-[a-z-]+) flag/
+      .exec(error.message)?.[1];
+  const { NotCapable } = deno.errors;
+  return flag ?? (NotCapable && error instanceof NotCapable ? "-A" : undefined);
 }
 
 /**

@@ -125,4 +125,13 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       assert.match(bad.stderr(), /Usage: wsgiref-serve /);
     }
   });
+
+  test("an unknown option: our own message, quotes balanced", async () => {
+    const bad = run(["--nope"]);
+    assert.equal(await bad.exited, 2);
+    assert.equal(
+      bad.stderr().split("\n")[0],
+      "wsgiref-serve: unknown option --nope",
+    );
+  });
 });
