@@ -203,6 +203,17 @@ export async function loadApp(
     if (flag) {
       throw new PermissionNeededError(`loading the app module ${module}`, flag);
     }
+    if (
+      (error as { code?: string }).code === "ERR_UNKNOWN_FILE_EXTENSION" &&
+      /\.[cm]?tsx?$/.test(module)
+    ) {
+      throw new UsageError(
+        `cannot load the app module ${module}: this Node cannot run ` +
+          "TypeScript; give it the module compiled to JavaScript, or use " +
+          "Node 22.18 or later (in a clone of wsgiref, `npm run build` " +
+          "compiles examples/ to npm/esm/examples/)",
+      );
+    }
     throw new UsageError(
       `cannot load the app module ${module}: ${(error as Error).message}`,
     );

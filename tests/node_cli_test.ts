@@ -24,6 +24,12 @@ const ON_NODE = !("Deno" in globalThis);
 const SKIP = !ON_NODE && "runs on the npm build, under node --test";
 /** `npm/esm/bin/wsgiref-serve.js`, next to this file's `npm/esm/tests/`. */
 const BIN = fileURLToPath(new URL("../bin/wsgiref-serve.js", import.meta.url));
+/** The repository (a clone), from this file's `npm/esm/tests/`. */
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+/** Node 22.18+ and 23.6+ load TypeScript as is; Node 20 cannot. */
+const STRIPS_TYPES =
+  (process.features as { typescript?: string | false }).typescript;
 
 interface Run {
   child: ChildProcess;
@@ -32,10 +38,16 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(args: string[], cwd?: string): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
+function run(
+  args: string[],
+  cwd?: string,
+  command: string[] = [process.execPath, BIN],
+): Run {
+  const child = spawn(command[0], [...command.slice(1), ...args], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that the test can stop npx and its children.
+    detached: command[0] !== process.execPath,
   });
   let out = "";
   let err = "";
@@ -133,5 +145,43 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       bad.stderr().split("\n")[0],
       "wsgiref-serve: unknown option --nope",
     );
+  });
+
+  test(
+    "a .ts module on a Node that cannot run TypeScript: says what to do",
+    { skip: STRIPS_TYPES ? "this Node runs TypeScript" : false },
+    async () => {
+      const bad = run([join(REPO, "examples", "hello.ts")]);
+      assert.equal(await bad.exited, 2);
+      const first = bad.stderr().split("\n")[0];
+      assert.match(first, /hello\.ts: this Node cannot run TypeScript; /);
+      assert.match(first, /compiled to JavaScript, or use Node 22\.18/);
+      assert.match(first, /`npm run build` compiles examples\//);
+      assert.doesNotMatch(bad.stderr(), /ERR_UNKNOWN_FILE_EXTENSION/);
+    },
+  );
+
+  test("in a clone, after the build: npx wsgiref-serve npm/esm/examples/hello.js", async () => {
+    const server = run(
+      [
+        "--offline",
+        "wsgiref-serve",
+        "--port",
+        "0",
+        "npm/esm/examples/hello.js",
+      ],
+      REPO,
+      [NPX],
+    );
+    try {
+      const port = await servingPort(server);
+      const response = await fetch(`http://127.0.0.1:${port}/?name=Ada`);
+      assert.equal(await response.text(), "Hello, Ada!\n");
+    } finally {
+      // As Ctrl-C does: the whole group, npx and the server.
+      process.kill(-server.child.pid!, "SIGTERM");
+    }
+    await server.exited;
+    assert.match(server.stderr(), /^Shutting down \.\.\.$/m);
   });
 });
