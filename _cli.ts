@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import {
   exit,
   missingPermissionFlag,
+  onNpmGone,
   onShutdownSignal,
   writeStderr,
   writeStdout,
@@ -49,7 +50,8 @@ Options:
   --port PORT   the port, 0 for any free one (default: 8000)
   -h, --help    print this help
 
-Ctrl-C or SIGTERM stops the server gracefully.
+Ctrl-C or SIGTERM stops the server gracefully; so does stopping npm when
+npm started it (npx, npm start), as npm does not pass SIGTERM on.
 `;
 }
 
@@ -289,14 +291,17 @@ export async function main(
   }
   await httpd.ready();
   writeStdout(`Serving HTTP on ${options.host} port ${httpd.serverPort} ...\n`);
-  const stop = onShutdownSignal(() => {
+  const shutdown = (): void => {
     writeStderr("Shutting down ...\n");
     void httpd.shutdown();
-  });
+  };
+  const stopSignals = onShutdownSignal(shutdown);
+  const stopWatching = onNpmGone(shutdown);
   try {
     await httpd.serveForever();
   } finally {
-    stop();
+    stopSignals();
+    stopWatching();
   }
   exit(0);
 }

@@ -196,6 +196,66 @@ export function missingPermissionFlag(error: unknown): string | undefined {
   return flag ?? (NotCapable && error instanceof NotCapable ? "-A" : undefined);
 }
 
+/** Whether Deno may `descriptor` already: asking would prompt. */
+function denoGranted(
+  descriptor: Parameters<DenoLike["permissions"]["querySync"]>[0],
+): boolean {
+  try {
+    return deno?.permissions.querySync(descriptor).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/** This process's parent, and its parent where `/proc` tells (Linux). */
+function ancestors(readProc: boolean): string {
+  const ppid = deno ? deno.ppid : process?.ppid;
+  let grandparent = "";
+  try {
+    const path = `/proc/${ppid}/stat`;
+    const stat = !readProc
+      ? ""
+      : deno
+      ? deno.readTextFileSync(path)
+      : process?.getBuiltinModule?.("node:fs").readFileSync(path, "utf8") ?? "";
+    // "pid (name) state ppid …": the name may hold spaces and parentheses.
+    grandparent = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? "";
+  } catch {
+    // no /proc here: the parent alone
+  }
+  return `${ppid} ${grandparent}`;
+}
+
+/**
+ * Calls `handler` once npm, when npm started this process (`npx`, `npm
+ * start`), has gone: npm does not pass SIGTERM on to the command it runs,
+ * and its shell (or Deno's npm wrapper) leaves it running when killed. The
+ * process then has a new parent, or its parent has: checked twice a second.
+ * Deno needs `--allow-env` (and `--allow-read` for `/proc`) to watch: it is
+ * never asked for them.
+ *
+ * @param handler What to do.
+ * @returns A function that stops watching.
+ */
+export function onNpmGone(handler: () => void): () => void {
+  const startedByNpm = deno
+    ? denoGranted({ name: "env", variable: "npm_command" }) &&
+      deno.env.get("npm_command") !== undefined
+    : process?.env.npm_command !== undefined;
+  if (!startedByNpm) return () => {};
+  const readProc = !deno || denoGranted({ name: "read", path: "/proc" });
+  const before = ancestors(readProc);
+  const timer = setInterval(() => {
+    if (ancestors(readProc) === before) return;
+    clearInterval(timer);
+    handler();
+  }, 500);
+  // Watching must not keep the process alive.
+  if (deno) deno.unrefTimer(timer as unknown as number);
+  else (timer as unknown as { unref(): void }).unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * The process environment, as the runtime decodes it.
  *

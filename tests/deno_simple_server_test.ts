@@ -1159,6 +1159,16 @@ describe("demoApp", () => {
 
 const SIMPLE_SERVER = new URL("../simple_server.ts", import.meta.url).pathname;
 
+/** Whether npm runs here (for `npm start`). */
+function hasNpm(): boolean {
+  try {
+    return new Deno.Command("npm", { args: ["--version"], stdout: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the CLI in a child `deno` (the real binary, not the npm wrapper). */
 function spawnCli(
   args: string[],
@@ -1443,4 +1453,78 @@ export default () => [];
       await Deno.remove(dir, { recursive: true });
     }
   });
+
+  test(
+    "npm start: SIGTERM to npm stops the server, which npm does not tell",
+    { skip: !hasNpm() && "needs npm (Debian package npm)" },
+    async () => {
+      const dir = await Deno.makeTempDir({ prefix: "wsgiref_cli_" });
+      // The app records the pid of the deno that serves it.
+      const app = `${dir}/app.ts`;
+      await Deno.writeTextFile(
+        app,
+        `Deno.writeTextFileSync(${
+          JSON.stringify(`${dir}/pid`)
+        }, String(Deno.pid));
+export default (_environ, startResponse) => {
+  startResponse("200 OK", []);
+  return [new TextEncoder().encode("from npm start")];
+};
+`,
+      );
+      const npm = new Deno.Command("npm", {
+        args: ["start", "--", "--port", "0", app],
+        cwd: new URL("..", import.meta.url).pathname,
+        env: { DENO_NO_UPDATE_CHECK: "1", npm_config_update_notifier: "false" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      let out = "";
+      let err = "";
+      // Both end when every process holding the pipes (the server) has ended.
+      const collected = Promise.all([
+        (async () => {
+          for await (
+            const t of npm.stdout.pipeThrough(new TextDecoderStream())
+          ) out += t;
+        })(),
+        (async () => {
+          for await (
+            const t of npm.stderr.pipeThrough(new TextDecoderStream())
+          ) err += t;
+        })(),
+      ]);
+      let serverPid = 0;
+      try {
+        const pattern = /^Serving HTTP on 127\.0\.0\.1 port (\d+) \.\.\.$/m;
+        await until(() => pattern.test(out), 20_000, "the Serving line");
+        const port = Number(pattern.exec(out)![1]);
+        serverPid = Number(await Deno.readTextFile(`${dir}/pid`));
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(await response.text(), "from npm start");
+
+        npm.kill("SIGTERM");
+        await within(collected, 10_000, "the server's exit");
+        assert.match(err, /^Shutting down \.\.\.$/m);
+        assert.ok(await refused(port), "the port is free");
+      } finally {
+        if (serverPid) {
+          try {
+            Deno.kill(serverPid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        try {
+          npm.kill("SIGKILL");
+        } catch {
+          // already gone
+        }
+        await npm.status;
+        await collected;
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
 });

@@ -6,8 +6,9 @@
  * package name with `require()` from CommonJS and `import` from ES modules
  * (`.mjs`, or a `"type": "module"` package), no module of the package with a
  * top-level await, a server started from it and a page fetched, the
- * `wsgiref-serve` command run from `node_modules/.bin`, and a TypeScript
- * consumer type-checked against the package's `.d.ts` files. It needs the npm build and npm, so it runs under
+ * `wsgiref-serve` command run from `node_modules/.bin` and by `npx`, which
+ * stops it with SIGTERM, and a TypeScript consumer type-checked against the
+ * package's `.d.ts` files. It needs the npm build and npm, so it runs under
  * `node --test` only; `deno test` skips it.
  *
  * @module
@@ -15,7 +16,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -28,6 +29,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { until } from "./_helpers.ts";
 
 const ON_NODE = !("Deno" in globalThis);
 const SKIP = !ON_NODE && "runs on the npm build, under node --test";
@@ -49,6 +51,7 @@ interface PackResult {
 }
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
 
 /** What the test uses of the TypeScript compiler's parser. */
 interface TsNode {
@@ -245,6 +248,62 @@ describe("the npm tarball in a fresh Node project", { skip: SKIP }, () => {
     );
   });
 
+  test("npx wsgiref-serve serves the project's app; SIGTERM to npx stops the server", async () => {
+    // CommonJS, as npm init -y makes the project; it records the server's pid.
+    writeFileSync(
+      join(project, "app.js"),
+      `require("node:fs").writeFileSync(__dirname + "/server.pid", String(process.pid));
+module.exports = function app(environ, startResponse) {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return [new TextEncoder().encode("project app " + environ.PATH_INFO)];
+};
+`,
+    );
+    const npx = spawn(NPX, [
+      "--offline",
+      "wsgiref-serve",
+      "--port",
+      "0",
+      "app.js",
+    ], {
+      cwd: project,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, npm_config_update_notifier: "false" },
+    });
+    let out = "";
+    let err = "";
+    npx.stdout.setEncoding("utf8").on("data", (text) => out += text);
+    npx.stderr.setEncoding("utf8").on("data", (text) => err += text);
+    // "close": npx and every process holding its pipes (the server) ended.
+    const closed = new Promise<void>((resolve) =>
+      npx.once("close", () => resolve())
+    );
+    let serverPid = 0;
+    try {
+      const pattern = /^Serving HTTP on 127\.0\.0\.1 port (\d+) \.\.\.$/m;
+      await until(
+        () => pattern.test(out) || npx.exitCode !== null,
+        20_000,
+        "the Serving line",
+      );
+      const port = Number(pattern.exec(out)?.[1]);
+      assert.ok(port, `no Serving line; stderr: ${err}`);
+      serverPid = Number(readFileSync(join(project, "server.pid"), "utf8"));
+      assert.notEqual(serverPid, npx.pid);
+      const response = await fetch(`http://127.0.0.1:${port}/here`);
+      assert.equal(await response.text(), "project app /here");
+
+      npx.kill("SIGTERM");
+      await until(() => !alive(serverPid), 10_000, "the server's exit");
+      await closed;
+      assert.match(err, /^Shutting down \.\.\.$/m);
+      await assert.rejects(fetch(`http://127.0.0.1:${port}/`));
+    } finally {
+      if (serverPid && alive(serverPid)) process.kill(serverPid, "SIGKILL");
+      if (npx.exitCode === null) npx.kill("SIGKILL");
+    }
+  });
+
   test("a server from the installed package answers a fetch", () => {
     const script = `
       import { demoApp, makeServer } from "@wsgi/wsgiref/simple_server";
@@ -349,3 +408,13 @@ await httpd.shutdown();
     assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
   });
 });
+
+/** Whether the process `pid` still runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
