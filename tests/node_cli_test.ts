@@ -13,7 +13,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -160,6 +166,21 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       assert.doesNotMatch(bad.stderr(), /ERR_UNKNOWN_FILE_EXTENSION/);
     },
   );
+
+  test("in a clone before the build, the clone's wsgiref-serve says to build first", async () => {
+    // The launcher package.json's "bin" names, in a copy with no npm/ beside it.
+    const dir = mkdtempSync(join(tmpdir(), "wsgiref_clone_"));
+    try {
+      mkdirSync(join(dir, "scripts"));
+      const launcher = join(dir, "scripts", "wsgiref_serve.mjs");
+      copyFileSync(join(REPO, "scripts", "wsgiref_serve.mjs"), launcher);
+      const bare = run(["--port", "0"], dir, [process.execPath, launcher]);
+      assert.equal(await bare.exited, 2);
+      assert.match(bare.stderr(), /^wsgiref-serve: run `npm run build` first/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   test("in a clone, after the build: npx wsgiref-serve npm/esm/examples/hello.js", async () => {
     const server = run(
