@@ -14,6 +14,8 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import {
   exit,
+  missingPermissionFlag,
+  onNpmGone,
   onShutdownSignal,
   writeStderr,
   writeStdout,
@@ -48,7 +50,8 @@ Options:
   --port PORT   the port, 0 for any free one (default: 8000)
   -h, --help    print this help
 
-Ctrl-C or SIGTERM stops the server gracefully.
+Ctrl-C or SIGTERM stops the server gracefully; so does stopping npm when
+npm started it (npx, npm start), as npm does not pass SIGTERM on.
 `;
 }
 
@@ -64,6 +67,32 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/**
+ * A permission Deno was not given: printed alone (it is not a usage
+ * mistake), exit code 2.
+ */
+export class PermissionNeededError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param what What needed the permission.
+   * @param flag The flag that grants it.
+   */
+  constructor(what: string, flag: string) {
+    const access = flag.startsWith("--allow-")
+      ? `${flag.slice("--allow-".length)} access`
+      : "a permission";
+    super(`${what} needs ${access}: run with ${flag} (or -A)`);
+    this.name = "PermissionNeededError";
+  }
+}
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 /** What the command line asks for. */
 export interface CliOptions {
@@ -87,21 +116,36 @@ export interface CliOptions {
  * @throws {UsageError} For an unknown flag, a bad port, or extra arguments.
  */
 export function parseCommandLine(args: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+  // Not strict: parseArgs' own messages quote unevenly (`as in '-- "--x"`).
+  const { tokens } = parseArgs({
+    args,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const values: { host?: string; port?: string; help?: boolean } = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") {
+      positionals.push(token.value);
+    } else if (token.kind === "option") {
+      const { name, rawName, value } = token;
+      if (name === "help") {
+        if (value !== undefined) {
+          throw new UsageError(`${rawName} takes no value`);
+        }
+        values.help = true;
+      } else if (name === "host" || name === "port") {
+        if (value === undefined) {
+          throw new UsageError(`${rawName} needs a value`);
+        }
+        values[name] = value;
+      } else {
+        throw new UsageError(`unknown option ${rawName}`);
+      }
+    }
   }
-  const { values, positionals } = parsed;
   const host = values.host ?? "127.0.0.1";
   const portText = values.port ?? "8000";
   const port = Number(portText);
@@ -143,6 +187,7 @@ export function parseCommandLine(args: string[]): CliOptions {
  * @param exportName The export.
  * @returns The app.
  * @throws {UsageError} If the module cannot be loaded or has no such function.
+ * @throws {PermissionNeededError} If Deno was not allowed to load it.
  */
 export async function loadApp(
   module: string,
@@ -156,6 +201,21 @@ export async function loadApp(
   try {
     namespace = await import(url);
   } catch (error) {
+    const flag = missingPermissionFlag(error);
+    if (flag) {
+      throw new PermissionNeededError(`loading the app module ${module}`, flag);
+    }
+    if (
+      (error as { code?: string }).code === "ERR_UNKNOWN_FILE_EXTENSION" &&
+      /\.[cm]?tsx?$/.test(module)
+    ) {
+      throw new UsageError(
+        `cannot load the app module ${module}: this Node cannot run ` +
+          "TypeScript; give it the module compiled to JavaScript, or use " +
+          "Node 22.18 or later (in a clone of wsgiref, `npm run build` " +
+          "compiles examples/ to npm/esm/examples/)",
+      );
+    }
     throw new UsageError(
       `cannot load the app module ${module}: ${(error as Error).message}`,
     );
@@ -204,12 +264,24 @@ export async function main(
       writeStderr(`${name}: ${error.message}\n\n${usage(program)}`);
       exit(2);
     }
+    if (error instanceof PermissionNeededError) {
+      writeStderr(`${name}: ${error.message}\n`);
+      exit(2);
+    }
     throw error;
   }
   let httpd;
   try {
     httpd = makeServer(options.host, options.port, app);
   } catch (error) {
+    const flag = missingPermissionFlag(error);
+    if (flag) {
+      const what = `listening on ${options.host} port ${options.port}`;
+      writeStderr(
+        `${name}: ${new PermissionNeededError(what, flag).message}\n`,
+      );
+      exit(2);
+    }
     writeStderr(
       `${name}: cannot listen on ${options.host} port ${options.port}: ${
         (error as Error).message
@@ -219,14 +291,17 @@ export async function main(
   }
   await httpd.ready();
   writeStdout(`Serving HTTP on ${options.host} port ${httpd.serverPort} ...\n`);
-  const stop = onShutdownSignal(() => {
+  const shutdown = (): void => {
     writeStderr("Shutting down ...\n");
     void httpd.shutdown();
-  });
+  };
+  const stopSignals = onShutdownSignal(shutdown);
+  const stopWatching = onNpmGone(shutdown);
   try {
     await httpd.serveForever();
   } finally {
-    stop();
+    stopSignals();
+    stopWatching();
   }
   exit(0);
 }

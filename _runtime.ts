@@ -17,10 +17,21 @@ interface DenoLike {
     writable: WritableStream<Uint8Array>;
     writeSync(p: Uint8Array): number;
   };
-  env: { toObject(): Record<string, string> };
+  env: {
+    toObject(): Record<string, string>;
+    get(key: string): string | undefined;
+  };
   readFileSync?(path: string): Uint8Array;
+  readTextFileSync(path: string): string;
+  ppid: number;
+  unrefTimer(id: number): void;
   permissions: {
-    querySync(descriptor: { name: "read"; path: string }): { state: string };
+    querySync(
+      descriptor: { name: "read"; path: string } | {
+        name: "env";
+        variable: string;
+      },
+    ): { state: string };
   };
   build: { os: string };
   exit(code: number): never;
@@ -41,6 +52,10 @@ interface ProcessLike {
   env: Record<string, string | undefined>;
   versions: { node: string };
   platform: string;
+  ppid: number;
+  getBuiltinModule?(id: "node:fs"): {
+    readFileSync(path: string, encoding: "utf8"): string;
+  };
   exit(code: number): never;
   on(event: string, handler: () => void): void;
   off(event: string, handler: () => void): void;
@@ -160,6 +175,85 @@ export function onShutdownSignal(handler: () => void): () => void {
       }
     }
   };
+}
+
+/**
+ * The flag that grants what `error` says is missing, when it is a Deno
+ * permission error (`Requires read access …, run again with the --allow-read
+ * flag`); `undefined` for any other error, and always on Node.
+ *
+ * @param error What was thrown.
+ * @returns The flag, such as `--allow-read`.
+ */
+export function missingPermissionFlag(error: unknown): string | undefined {
+  if (!deno || !(error instanceof Error)) return undefined;
+  // Deno's refusal names the flag; a dynamic import refused throws a plain
+  // TypeError with that message, and PermissionDenied is also the OS's EACCES.
+  const flag =
+    /^Requires [a-z]+ access .*, run again with the (--allow-[a-z-]+) flag/
+      .exec(error.message)?.[1];
+  const { NotCapable } = deno.errors;
+  return flag ?? (NotCapable && error instanceof NotCapable ? "-A" : undefined);
+}
+
+/** Whether Deno may `descriptor` already: asking would prompt. */
+function denoGranted(
+  descriptor: Parameters<DenoLike["permissions"]["querySync"]>[0],
+): boolean {
+  try {
+    return deno?.permissions.querySync(descriptor).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/** This process's parent, and its parent where `/proc` tells (Linux). */
+function ancestors(readProc: boolean): string {
+  const ppid = deno ? deno.ppid : process?.ppid;
+  let grandparent = "";
+  try {
+    const path = `/proc/${ppid}/stat`;
+    const stat = !readProc
+      ? ""
+      : deno
+      ? deno.readTextFileSync(path)
+      : process?.getBuiltinModule?.("node:fs").readFileSync(path, "utf8") ?? "";
+    // "pid (name) state ppid …": the name may hold spaces and parentheses.
+    grandparent = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? "";
+  } catch {
+    // no /proc here: the parent alone
+  }
+  return `${ppid} ${grandparent}`;
+}
+
+/**
+ * Calls `handler` once npm, when npm started this process (`npx`, `npm
+ * start`), has gone: npm does not pass SIGTERM on to the command it runs,
+ * and its shell (or Deno's npm wrapper) leaves it running when killed. The
+ * process then has a new parent, or its parent has: checked twice a second.
+ * Deno needs `--allow-env` (and `--allow-read` for `/proc`) to watch: it is
+ * never asked for them.
+ *
+ * @param handler What to do.
+ * @returns A function that stops watching.
+ */
+export function onNpmGone(handler: () => void): () => void {
+  const startedByNpm = deno
+    ? denoGranted({ name: "env", variable: "npm_command" }) &&
+      deno.env.get("npm_command") !== undefined
+    : process?.env.npm_command !== undefined;
+  if (!startedByNpm) return () => {};
+  const readProc = !deno || denoGranted({ name: "read", path: "/proc" });
+  const before = ancestors(readProc);
+  const timer = setInterval(() => {
+    if (ancestors(readProc) === before) return;
+    clearInterval(timer);
+    handler();
+  }, 500);
+  // Watching must not keep the process alive.
+  if (deno) deno.unrefTimer(timer as unknown as number);
+  else (timer as unknown as { unref(): void }).unref();
+  return () => clearInterval(timer);
 }
 
 /**

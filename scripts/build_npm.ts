@@ -9,6 +9,9 @@
  * - `npm/esm/tests/`: the tests that run on Node (all but `tests/deno_*`),
  *   compiled with the sources and importing the package's own files; not
  *   packed;
+ * - `npm/esm/examples/`: the examples that run on Node (`hello.js`),
+ *   transpiled only (they use `Deno` when run directly), so that a clone can
+ *   serve them: `npx wsgiref-serve npm/esm/examples/hello.js`; not packed;
  * - `npm/package.json`, generated from `deno.json` (name, version, license,
  *   exports), then checked against it: the build fails if an export is
  *   missing, extra, or points to a file that was not built;
@@ -34,6 +37,7 @@ import {
 } from "node:fs/promises";
 import process from "node:process";
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -42,6 +46,18 @@ const OUT = join(ROOT, "npm");
 const ESM = join(OUT, "esm");
 /** The command the package installs, and its source. */
 const BIN = { name: "wsgiref-serve", source: "bin/wsgiref-serve.ts" };
+/** The examples Node can serve (their default export is the app). */
+const EXAMPLES = ["examples/hello.ts"];
+
+/** What the build uses of the TypeScript compiler's API. */
+interface TypeScript {
+  transpileModule(
+    source: string,
+    options: { compilerOptions: Record<string, unknown>; fileName: string },
+  ): { outputText: string };
+  ModuleKind: { ESNext: unknown };
+  ScriptTarget: { ES2022: unknown };
+}
 
 interface DenoConfig {
   name: string;
@@ -166,6 +182,26 @@ const tsc = spawnSync(
 if (tsc.error) fail(`cannot run tsc: ${tsc.error.message}`);
 if (tsc.status !== 0) fail(`tsc failed (exit code ${tsc.status})`);
 await rewriteDeclarations(ESM);
+
+// Transpiled, not type-checked: run directly, an example uses `Deno`, which
+// the Node build does not declare; on Node only its default export is used.
+const ts: TypeScript = createRequire(join(ROOT, "package.json"))("typescript");
+await mkdir(join(ESM, "examples"), { recursive: true });
+for (const example of EXAMPLES) {
+  const { outputText } = ts.transpileModule(
+    await readFile(join(ROOT, example), "utf8"),
+    {
+      fileName: example,
+      compilerOptions: {
+        // ES modules, as the package is ("type": "module").
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        rewriteRelativeImportExtensions: true,
+      },
+    },
+  );
+  await writeFile(join(ESM, example.replace(/\.ts$/, ".js")), outputText);
+}
 
 const binTarget = `./esm/${BIN.source.slice(0, -3)}.js`;
 const pkg = {

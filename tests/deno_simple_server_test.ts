@@ -1159,10 +1159,23 @@ describe("demoApp", () => {
 
 const SIMPLE_SERVER = new URL("../simple_server.ts", import.meta.url).pathname;
 
+/** Whether npm runs here (for `npm start`). */
+function hasNpm(): boolean {
+  try {
+    return new Deno.Command("npm", { args: ["--version"], stdout: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the CLI in a child `deno` (the real binary, not the npm wrapper). */
-function spawnCli(args: string[]): Deno.ChildProcess {
+function spawnCli(
+  args: string[],
+  permissions: string[] = ["-A"],
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SIMPLE_SERVER, ...args],
+    args: ["run", ...permissions, SIMPLE_SERVER, ...args],
     env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
     stdin: "null",
     stdout: "piped",
@@ -1173,8 +1186,13 @@ function spawnCli(args: string[]): Deno.ChildProcess {
 /** Runs the CLI to its end. */
 async function runCli(
   args: string[],
+  permissions?: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await within(spawnCli(args).output(), 10_000, "CLI exit");
+  const output = await within(
+    spawnCli(args, permissions).output(),
+    10_000,
+    "CLI exit",
+  );
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
@@ -1370,4 +1388,143 @@ export default function other(environ, startResponse) {
       assert.equal(result.stdout, "", name);
     }
   });
+
+  test("an unknown option or a missing value: a message of our own, quotes balanced", async () => {
+    for (
+      const [args, line] of [
+        [["--nope"], "simple_server: unknown option --nope"],
+        [["-x", "app.ts"], "simple_server: unknown option -x"],
+        [["--port"], "simple_server: --port needs a value"],
+        [["--help=yes"], "simple_server: --help takes no value"],
+      ] as const
+    ) {
+      const result = await runCli([...args]);
+      assert.equal(result.code, 2, args.join(" "));
+      assert.equal(result.stderr.split("\n")[0], line);
+      assert.match(result.stderr, /\n\nUsage: simple_server\.ts /);
+    }
+  });
+
+  test("a missing permission: one line naming the flag, exit 2, no usage", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wsgiref_cli_" });
+    try {
+      const hello = new URL("../examples/hello.ts", import.meta.url).pathname;
+      const envApp = `${dir}/env_app.ts`;
+      await Deno.writeTextFile(
+        envApp,
+        `export const home = Deno.env.get("HOME");
+export default () => [];
+`,
+      );
+      for (
+        const [permissions, args, line] of [
+          [
+            ["--allow-net"],
+            [hello],
+            `simple_server: loading the app module ${hello} needs read access: run with --allow-read (or -A)`,
+          ],
+          [
+            ["--allow-read"],
+            [hello],
+            "simple_server: listening on 127.0.0.1 port 0 needs net access: run with --allow-net (or -A)",
+          ],
+          [
+            [],
+            [],
+            "simple_server: listening on 127.0.0.1 port 0 needs net access: run with --allow-net (or -A)",
+          ],
+          [
+            ["--allow-read", "--allow-net"],
+            [envApp],
+            `simple_server: loading the app module ${envApp} needs env access: run with --allow-env (or -A)`,
+          ],
+        ] as const
+      ) {
+        const result = await runCli(["--port", "0", ...args], [
+          ...permissions,
+          "--no-prompt",
+        ]);
+        const name = permissions.join(" ") || "no permissions";
+        assert.equal(result.code, 2, `${name}: ${result.stderr}`);
+        assert.equal(result.stderr, `${line}\n`, name);
+        assert.equal(result.stdout, "", name);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
+  test(
+    "npm start: SIGTERM to npm stops the server, which npm does not tell",
+    { skip: !hasNpm() && "needs npm (Debian package npm)" },
+    async () => {
+      const dir = await Deno.makeTempDir({ prefix: "wsgiref_cli_" });
+      // The app records the pid of the deno that serves it.
+      const app = `${dir}/app.ts`;
+      await Deno.writeTextFile(
+        app,
+        `Deno.writeTextFileSync(${
+          JSON.stringify(`${dir}/pid`)
+        }, String(Deno.pid));
+export default (_environ, startResponse) => {
+  startResponse("200 OK", []);
+  return [new TextEncoder().encode("from npm start")];
+};
+`,
+      );
+      const npm = new Deno.Command("npm", {
+        args: ["start", "--", "--port", "0", app],
+        cwd: new URL("..", import.meta.url).pathname,
+        env: { DENO_NO_UPDATE_CHECK: "1", npm_config_update_notifier: "false" },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      let out = "";
+      let err = "";
+      // Both end when every process holding the pipes (the server) has ended.
+      const collected = Promise.all([
+        (async () => {
+          for await (
+            const t of npm.stdout.pipeThrough(new TextDecoderStream())
+          ) out += t;
+        })(),
+        (async () => {
+          for await (
+            const t of npm.stderr.pipeThrough(new TextDecoderStream())
+          ) err += t;
+        })(),
+      ]);
+      let serverPid = 0;
+      try {
+        const pattern = /^Serving HTTP on 127\.0\.0\.1 port (\d+) \.\.\.$/m;
+        await until(() => pattern.test(out), 20_000, "the Serving line");
+        const port = Number(pattern.exec(out)![1]);
+        serverPid = Number(await Deno.readTextFile(`${dir}/pid`));
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(await response.text(), "from npm start");
+
+        npm.kill("SIGTERM");
+        await within(collected, 10_000, "the server's exit");
+        assert.match(err, /^Shutting down \.\.\.$/m);
+        assert.ok(await refused(port), "the port is free");
+      } finally {
+        if (serverPid) {
+          try {
+            Deno.kill(serverPid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        try {
+          npm.kill("SIGKILL");
+        } catch {
+          // already gone
+        }
+        await npm.status;
+        await collected;
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  );
 });

@@ -13,7 +13,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -24,6 +30,12 @@ const ON_NODE = !("Deno" in globalThis);
 const SKIP = !ON_NODE && "runs on the npm build, under node --test";
 /** `npm/esm/bin/wsgiref-serve.js`, next to this file's `npm/esm/tests/`. */
 const BIN = fileURLToPath(new URL("../bin/wsgiref-serve.js", import.meta.url));
+/** The repository (a clone), from this file's `npm/esm/tests/`. */
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+/** Node 22.18+ and 23.6+ load TypeScript as is; Node 20 cannot. */
+const STRIPS_TYPES =
+  (process.features as { typescript?: string | false }).typescript;
 
 interface Run {
   child: ChildProcess;
@@ -32,10 +44,16 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(args: string[], cwd?: string): Run {
-  const child = spawn(process.execPath, [BIN, ...args], {
+function run(
+  args: string[],
+  cwd?: string,
+  command: string[] = [process.execPath, BIN],
+): Run {
+  const child = spawn(command[0], [...command.slice(1), ...args], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that the test can stop npx and its children.
+    detached: command[0] !== process.execPath,
   });
   let out = "";
   let err = "";
@@ -124,5 +142,67 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       assert.match(bad.stderr(), /^wsgiref-serve: /, args.join(" "));
       assert.match(bad.stderr(), /Usage: wsgiref-serve /);
     }
+  });
+
+  test("an unknown option: our own message, quotes balanced", async () => {
+    const bad = run(["--nope"]);
+    assert.equal(await bad.exited, 2);
+    assert.equal(
+      bad.stderr().split("\n")[0],
+      "wsgiref-serve: unknown option --nope",
+    );
+  });
+
+  test(
+    "a .ts module on a Node that cannot run TypeScript: says what to do",
+    { skip: STRIPS_TYPES ? "this Node runs TypeScript" : false },
+    async () => {
+      const bad = run([join(REPO, "examples", "hello.ts")]);
+      assert.equal(await bad.exited, 2);
+      const first = bad.stderr().split("\n")[0];
+      assert.match(first, /hello\.ts: this Node cannot run TypeScript; /);
+      assert.match(first, /compiled to JavaScript, or use Node 22\.18/);
+      assert.match(first, /`npm run build` compiles examples\//);
+      assert.doesNotMatch(bad.stderr(), /ERR_UNKNOWN_FILE_EXTENSION/);
+    },
+  );
+
+  test("in a clone before the build, the clone's wsgiref-serve says to build first", async () => {
+    // The launcher package.json's "bin" names, in a copy with no npm/ beside it.
+    const dir = mkdtempSync(join(tmpdir(), "wsgiref_clone_"));
+    try {
+      mkdirSync(join(dir, "scripts"));
+      const launcher = join(dir, "scripts", "wsgiref_serve.mjs");
+      copyFileSync(join(REPO, "scripts", "wsgiref_serve.mjs"), launcher);
+      const bare = run(["--port", "0"], dir, [process.execPath, launcher]);
+      assert.equal(await bare.exited, 2);
+      assert.match(bare.stderr(), /^wsgiref-serve: run `npm run build` first/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("in a clone, after the build: npx wsgiref-serve npm/esm/examples/hello.js", async () => {
+    const server = run(
+      [
+        "--offline",
+        "wsgiref-serve",
+        "--port",
+        "0",
+        "npm/esm/examples/hello.js",
+      ],
+      REPO,
+      [NPX],
+    );
+    try {
+      const port = await servingPort(server);
+      const response = await fetch(`http://127.0.0.1:${port}/?name=Ada`);
+      assert.equal(await response.text(), "Hello, Ada!\n");
+    } finally {
+      // As Ctrl-C does: the whole group, npx and the server.
+      process.kill(-server.child.pid!, "SIGTERM");
+    }
+    await server.exited;
+    assert.match(server.stderr(), /^Shutting down \.\.\.$/m);
   });
 });
