@@ -331,6 +331,13 @@ describe("ResponseHeaders: invalid headers throw TypeError", () => {
     });
   }
 
+  test('setDefault() of a header whose value is "" returns "" and adds nothing', () => {
+    const pairs: Array<[string, string]> = [["X-Empty", ""]];
+    const h = new ResponseHeaders(pairs);
+    assert.equal(h.setDefault("x-empty", "fallback"), "");
+    assert.deepEqual(pairs, [["X-Empty", ""]]);
+  });
+
   test("setDefault() does not check the value of a header that is present", () => {
     assert.equal(
       new ResponseHeaders([["a", "x"]]).setDefault("a", "v\x00"),

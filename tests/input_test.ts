@@ -2,6 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { WSGIInput } from "../_input.ts";
+import { within } from "./_helpers.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -217,6 +218,23 @@ describe("WSGIInput", () => {
     assert.equal((await body.read()).byteLength, 0);
     assert.equal(stats.pulls, 2);
     assert.equal(body.bytesRead, 8);
+  });
+
+  test("readline(3) answers from the chunk in hand, without waiting for more", async () => {
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // The first chunk, then a body that stays open.
+        if (pulls++ === 0) controller.enqueue(bytes("abcdef"));
+        else return new Promise<void>(() => {});
+      },
+    }, { highWaterMark: 0 });
+    const body = new WSGIInput(stream);
+    assert.equal(
+      text(await within(body.readline(3), 1000, "readline(3)")),
+      "abc",
+    );
+    assert.equal(text(await within(body.readline(3), 1000, "again")), "def");
   });
 
   test("limit: readline() stops at limit too", async () => {
