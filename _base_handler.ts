@@ -211,7 +211,52 @@ export function writeException(
   stream.flush();
 }
 
-const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * The promise every step of the engine returns when it completed at once:
+ * the engine goes on in the same turn when it gets this one, and awaits
+ * any other. So a handler is synchronous until something is not.
+ */
+export const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * `next()` after `step`: at once when `step` is `RESOLVED`.
+ *
+ * @param step A step's promise.
+ * @param next The next step.
+ * @returns The next step's promise.
+ */
+export function then(
+  step: Promise<void>,
+  next: () => Promise<void> | void,
+): Promise<void> {
+  if (step === RESOLVED) return next() ?? RESOLVED;
+  return step.then(next);
+}
+
+/**
+ * Runs `body`, with `onError` for a throw or a rejection alike.
+ *
+ * @param body The steps.
+ * @param onError What a failure becomes.
+ * @returns `body`'s promise, or `onError`'s.
+ */
+export function attempt(
+  body: () => Promise<void>,
+  onError: (error: unknown) => Promise<void>,
+): Promise<void> {
+  let step: Promise<void>;
+  try {
+    step = body();
+  } catch (error) {
+    return onError(error);
+  }
+  return step === RESOLVED ? step : step.then(undefined, onError);
+}
+
+/** `RESOLVED` for a value, the promise itself for a promise. */
+function settled(value: unknown): Promise<void> {
+  return isThenable(value) ? (value as Promise<void>) : RESOLVED;
+}
 
 /**
  * The app's header list with each pair copied, so what `startResponse`
@@ -338,23 +383,32 @@ export abstract class BaseHandler {
    * @returns Resolves when the response is complete.
    * @throws Only an error raised while handling an error (not a hang-up).
    */
-  async run(app: WSGIApplication): Promise<void> {
-    try {
+  run(app: WSGIApplication): Promise<void> {
+    return attempt(() => {
       this.setupEnviron();
       const result = app(this.environ!, this.#startResponseFn());
-      this.result = isThenable(result) ? await result : result;
-      await this.finishResponse();
-    } catch (error) {
-      // What the app wrote before it failed goes out first, as in Python.
-      if (this.#tail !== undefined) await this.#tail.catch(noop);
-      if (isClientDisconnect(error)) return;
-      try {
-        await this.handleError(error);
-      } catch (second) {
-        await this.close();
-        if (isClientDisconnect(second)) return;
-        throw second;
+      if (isThenable(result)) {
+        return result.then((body) => {
+          this.result = body;
+          return this.finishResponse();
+        });
       }
+      this.result = result;
+      return this.finishResponse();
+    }, (error) => this.#fail(error));
+  }
+
+  /** The one place a failure of `run` lands, thrown or rejected. */
+  async #fail(error: unknown): Promise<void> {
+    // What the app wrote before it failed goes out first, as in Python.
+    if (this.#tail !== undefined) await this.#tail.catch(noop);
+    if (isClientDisconnect(error)) return;
+    try {
+      await this.handleError(error);
+    } catch (second) {
+      await this.close();
+      if (isClientDisconnect(second)) return;
+      throw second;
     }
   }
 
@@ -393,19 +447,27 @@ export abstract class BaseHandler {
    * `finishContent`. If that fails, the body is closed (its iterator's
    * `return()` first) and the error is re-thrown; on success, `close()`.
    */
-  async finishResponse(): Promise<void> {
+  finishResponse(): Promise<void> {
     const result = this.result!;
-    try {
-      if (!this.resultIsFile() || !(await this.sendfile())) {
-        await this._writeBody(result);
-        if (this.#tail !== undefined) await this.#tail;
-        await this.finishContent();
-      }
-    } catch (error) {
-      await this.#closeBody(result);
-      throw error;
-    }
-    await this.close();
+    return then(
+      attempt(
+        () =>
+          this.resultIsFile()
+            ? this.sendfile().then((sent) =>
+              sent ? undefined : this.#sendBody(result)
+            )
+            : this.#sendBody(result),
+        (error) => this.#closeBody(result).then(() => Promise.reject(error)),
+      ),
+      () => this.close(),
+    );
+  }
+
+  #sendBody(result: ResponseBody): Promise<void> {
+    return then(
+      then(this._writeBody(result), () => this.#tail ?? RESOLVED),
+      () => this.finishContent(),
+    );
   }
 
   /**
@@ -417,41 +479,80 @@ export abstract class BaseHandler {
    * @returns Resolves once every chunk was written.
    * @throws {TypeError} If `result` is not iterable.
    */
-  async _writeBody(result: ResponseBody): Promise<void> {
-    if (Array.isArray(result)) {
-      for (const chunk of result as Uint8Array[]) {
-        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
-          await this.write(chunk);
-          if (this._bodyComplete()) break;
-        }
-      }
-    } else if (
+  _writeBody(result: ResponseBody): Promise<void> {
+    if (
+      result != null && typeof result !== "string" &&
+      typeof (result as Iterable<Uint8Array>)[Symbol.iterator] === "function" &&
+      (Array.isArray(result) ||
+        typeof (result as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] !==
+          "function")
+    ) {
+      return this.#writeChunks(
+        (result as Iterable<Uint8Array>)[Symbol.iterator](),
+      );
+    }
+    if (
       result != null &&
       typeof (result as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] ===
         "function"
     ) {
-      for await (const chunk of result as AsyncIterable<Uint8Array>) {
-        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
-          await this.write(chunk);
-          if (this._bodyComplete()) break;
-        }
-      }
-    } else if (
-      result != null && typeof result !== "string" &&
-      typeof (result as Iterable<Uint8Array>)[Symbol.iterator] === "function"
-    ) {
-      for (const chunk of result as Iterable<Uint8Array>) {
-        if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
-          await this.write(chunk);
-          if (this._bodyComplete()) break;
-        }
-      }
-    } else {
-      throw new TypeError(
+      return this.#writeAsyncChunks(result as AsyncIterable<Uint8Array>);
+    }
+    return Promise.reject(
+      new TypeError(
         `the application must return an iterable of Uint8Array chunks, got ${
           describe(result)
         }`,
-      );
+      ),
+    );
+  }
+
+  /**
+   * Writes a sync iterator's chunks, synchronously while `write` completes
+   * at once; as `for…of`, an early end (an error, a complete body) calls
+   * the iterator's `return()`.
+   */
+  #writeChunks(iterator: Iterator<Uint8Array>): Promise<void> {
+    for (;;) {
+      const step = iterator.next();
+      if (step.done) return RESOLVED;
+      const chunk = step.value;
+      if (chunk?.length === 0 && chunk instanceof Uint8Array) continue;
+      let written: Promise<void>;
+      try {
+        written = this.write(chunk);
+      } catch (error) {
+        iterator.return?.();
+        throw error;
+      }
+      if (written !== RESOLVED) {
+        return written.then(
+          () => this.#afterChunk(iterator),
+          (error) => {
+            iterator.return?.();
+            throw error;
+          },
+        );
+      }
+      if (this._bodyComplete()) {
+        iterator.return?.();
+        return RESOLVED;
+      }
+    }
+  }
+
+  #afterChunk(iterator: Iterator<Uint8Array>): Promise<void> {
+    if (!this._bodyComplete()) return this.#writeChunks(iterator);
+    iterator.return?.();
+    return RESOLVED;
+  }
+
+  async #writeAsyncChunks(result: AsyncIterable<Uint8Array>): Promise<void> {
+    for await (const chunk of result) {
+      if (chunk?.length !== 0 || !(chunk instanceof Uint8Array)) {
+        await this.write(chunk);
+        if (this._bodyComplete()) break;
+      }
     }
   }
 
@@ -466,11 +567,11 @@ export abstract class BaseHandler {
     return false;
   }
 
-  async #closeBody(body: ResponseBody | undefined): Promise<void> {
-    if (body == null || this.#closedBody === body) return;
-    if (typeof body.close !== "function") return;
+  #closeBody(body: ResponseBody | undefined): Promise<void> {
+    if (body == null || this.#closedBody === body) return RESOLVED;
+    if (typeof body.close !== "function") return RESOLVED;
     this.#closedBody = body;
-    await body.close();
+    return attempt(() => settled(body.close!()), (e) => Promise.reject(e));
   }
 
   /**
@@ -562,45 +663,51 @@ export abstract class BaseHandler {
     }
     const tail = this.#tail;
     const done = tail === undefined
-      ? this.#emit(data)
+      ? attempt(() => this.#emit(data), (e) => Promise.reject(e))
       : tail.then(() => this.#emit(data));
-    done.catch(noop);
-    this.#tail = done;
+    if (done !== RESOLVED) {
+      // Once this write is taken, the next may go at once again; a failed
+      // one stays, for the next write and finishResponse to meet.
+      this.#tail = done;
+      done.then(() => {
+        if (this.#tail === done) this.#tail = undefined;
+      }, noop);
+    }
     return done;
   }
 
-  async #emit(data: Uint8Array): Promise<void> {
+  #emit(data: Uint8Array): Promise<void> {
+    let headers = RESOLVED;
     if (!this.headersSent) {
       this.bytesSent = data.length;
-      await this.sendHeaders();
+      headers = this.sendHeaders();
     } else {
       this.bytesSent += data.length;
     }
-    await this._write(data);
-    await this._flush();
+    return then(headers, () => then(this._write(data), () => this._flush()));
   }
 
   /** Sends the headers with `Content-Length: 0` if nothing was sent yet. */
-  async finishContent(): Promise<void> {
-    if (!this.headersSent) {
-      if (this.headers === undefined) {
-        throw new AssertionError(
-          "the application returned without calling start_response()",
-        );
-      }
-      this.headers.setDefault("Content-Length", "0");
-      await this.sendHeaders();
+  finishContent(): Promise<void> {
+    if (this.headersSent) return RESOLVED;
+    if (this.headers === undefined) {
+      throw new AssertionError(
+        "the application returned without calling start_response()",
+      );
     }
+    this.headers.setDefault("Content-Length", "0");
+    return this.sendHeaders();
   }
 
   /** Sends the preamble and the headers (`cleanupHeaders` first). */
-  async sendHeaders(): Promise<void> {
+  sendHeaders(): Promise<void> {
     this.cleanupHeaders();
     this.headersSent = true;
-    if (!this.originServer || this.clientIsModern()) {
-      await this.sendPreamble();
-      await this._write(this.headers!.toBytes());
-    }
+    if (this.originServer && !this.clientIsModern()) return RESOLVED;
+    return then(
+      this.sendPreamble(),
+      () => this._write(this.headers!.toBytes()),
+    );
   }
 
   /** Adds `Content-Length` where it can be known (`setContentLength`). */
@@ -617,22 +724,20 @@ export abstract class BaseHandler {
   }
 
   /** Writes the status line with `Date` and `Server` (or a CGI `Status:` line). */
-  async sendPreamble(): Promise<void> {
+  sendPreamble(): Promise<void> {
     const headers = this.headers!;
-    if (this.originServer) {
-      if (this.clientIsModern()) {
-        let head = `HTTP/${this.httpVersion} ${this.status}\r\n`;
-        if (!headers.has("Date")) {
-          head += `Date: ${formatDateTime(Date.now() / 1000)}\r\n`;
-        }
-        if (this.serverSoftware && !headers.has("Server")) {
-          head += `Server: ${this.serverSoftware}\r\n`;
-        }
-        await this._write(latin1Bytes(head));
-      }
-    } else {
-      await this._write(latin1Bytes(`Status: ${this.status}\r\n`));
+    if (!this.originServer) {
+      return this._write(latin1Bytes(`Status: ${this.status}\r\n`));
     }
+    if (!this.clientIsModern()) return RESOLVED;
+    let head = `HTTP/${this.httpVersion} ${this.status}\r\n`;
+    if (!headers.has("Date")) {
+      head += `Date: ${formatDateTime(Date.now() / 1000)}\r\n`;
+    }
+    if (this.serverSoftware && !headers.has("Server")) {
+      head += `Server: ${this.serverSoftware}\r\n`;
+    }
+    return this._write(latin1Bytes(head));
   }
 
   /** Closes the body (once), then resets the state for another request. */
@@ -642,19 +747,19 @@ export abstract class BaseHandler {
       result == null || typeof result.close !== "function" ||
       this.#closedBody === result
     ) {
-      // Nothing to close: no promise chain to build.
       this.#reset();
       return RESOLVED;
     }
-    return this.#closeAndReset(result);
-  }
-
-  async #closeAndReset(result: ResponseBody): Promise<void> {
-    try {
-      await this.#closeBody(result);
-    } finally {
-      this.#reset();
-    }
+    return then(
+      attempt(() => this.#closeBody(result), (error) => {
+        this.#reset();
+        return Promise.reject(error);
+      }),
+      () => {
+        this.#reset();
+        return RESOLVED;
+      },
+    );
   }
 
   #reset(): void {

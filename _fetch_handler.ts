@@ -10,7 +10,7 @@
  * @module
  */
 
-import { BaseHandler } from "./_base_handler.ts";
+import { attempt, BaseHandler, RESOLVED, then } from "./_base_handler.ts";
 import {
   addRequestVars,
   type ConnectionInfo,
@@ -131,7 +131,6 @@ export function mountApp(
 const DIGITS = /^[0-9]+$/;
 /** The environ's key for its handler, read by `wsgiref.signal`'s getter. */
 const OWNER: unique symbol = Symbol("wsgiref.handler");
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * The headers as `new Response` takes them fastest: a plain object when the
@@ -180,35 +179,20 @@ function withoutLength(
   return kept;
 }
 
-/** Set by `declaredLength`: whether the headers it read hold a `Server`. */
-let hasServer = false;
-
 /**
- * Reads the app's `Content-Length` (the first one) and, in the same look,
- * whether it sent a `Server` (left in `hasServer`).
+ * The app's declared `Content-Length` (the first one).
  *
  * @param pairs The app's headers.
  * @returns The declared length; -1 for none, -2 for one not all digits.
  */
-export function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
-  let declared: string | undefined;
-  let server = false;
+function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
   for (let i = 0; i < pairs.length; i++) {
-    const name = pairs[i][0];
-    if (name.length === 14) {
-      if (declared === undefined && isLengthName(name)) {
-        declared = pairs[i][1];
-      }
-    } else if (name.length === 6 && !server) {
-      server = name.toLowerCase() === "server";
+    if (isLengthName(pairs[i][0])) {
+      const declared = pairs[i][1];
+      return DIGITS.test(declared) ? Number(declared) : -2;
     }
   }
-  hasServer = server;
-  return declared === undefined
-    ? -1
-    : DIGITS.test(declared)
-    ? Number(declared)
-    : -2;
+  return -1;
 }
 
 /**
@@ -235,55 +219,6 @@ export function cutAt(whole: Uint8Array, declared: number): Uint8Array {
 }
 
 /**
- * The response `FetchHandler` makes for a body known whole before the
- * headers go out (its `finishResponse` for a one-chunk array), for a
- * server that answers such a request without a handler: the same status,
- * body and headers (`cleanupHeaders`' `Content-Length`, `sendHeaders`'
- * `Server` and cut), made in one pass.
- *
- * @param status The app's status, checked.
- * @param headers The app's headers, checked (left as they are).
- * @param whole The body.
- * @param serverSoftware The `Server` header, unless the app sent one.
- * @param make Makes the response (`FetchHandler._makeResponse`).
- * @param checked Whether every name is a token and every value free of
- *   NUL, CR and LF (so the runtime edge need not check them again).
- * @param head Whether the request is a `HEAD` (its declared length stands).
- * @returns The response.
- * @throws What `make` throws (a status the runtime refuses, a bad name).
- */
-export function wholeResponse(
-  status: string,
-  headers: ReadonlyArray<[string, string]>,
-  whole: Uint8Array,
-  serverSoftware: string | undefined,
-  make: (
-    body: Uint8Array | null,
-    init: {
-      status: number;
-      headers: Array<[string, string]>;
-      checked: boolean;
-    },
-  ) => Response,
-  checked: boolean,
-  head: boolean,
-): Response {
-  const declared = declaredLength(headers);
-  const server = hasServer;
-  const code = statusCode(status);
-  const body = isNullBody(code) ? null : cutAt(whole, declared);
-  const pairs = body === null
-    ? headers.slice()
-    : withoutLength(headers, body.length, head);
-  // cleanupHeaders' Content-Length stays only on a null-body status.
-  if (declared === -1 && body === null) {
-    pairs.push(["Content-Length", String(whole.length)]);
-  }
-  if (serverSoftware && !server) pairs.push(["Server", serverSoftware]);
-  return make(body, { status: code, headers: pairs, checked });
-}
-
-/**
  * The request body's declared length (its `Content-Length`), if valid.
  *
  * @param request The request.
@@ -292,78 +227,6 @@ export function wholeResponse(
 export function requestLength(request: Request): number | undefined {
   const value = request.headers.get("content-length");
   return value === null ? undefined : contentLength({ CONTENT_LENGTH: value });
-}
-
-/**
- * Whether `handler`'s class keeps the steps that `finishResponse`'s short
- * path for a whole body skips (checked once per class).
- */
-function takesTheShortPath(handler: FetchHandler): boolean {
-  const cls = handler.constructor;
-  let plain = shortPathClasses.get(cls);
-  if (plain === undefined) {
-    const own = FetchHandler.prototype;
-    plain = handler._writeBody === own._writeBody &&
-      handler.finishContent === own.finishContent &&
-      handler.sendHeaders === own.sendHeaders &&
-      handler.resultIsFile === own.resultIsFile &&
-      handler.sendfile === own.sendfile;
-    shortPathClasses.set(cls, plain);
-  }
-  return plain;
-}
-const shortPathClasses = new WeakMap<object, boolean>();
-
-/**
- * `handler.respond(app)` for a server: the response itself, not a promise
- * of it, when the app answered at once (a server then writes it in the
- * same turn). Set by `FetchHandler`'s static block.
- */
-export let respondNow: (
-  handler: FetchHandler,
-  app: WSGIApplication,
-) => Response | Promise<Response>;
-
-/**
- * Sets what `handler` calls once the response is over, just before
- * `finished` settles (a server logs the request there): one callback
- * instead of a promise reaction per request. An error it throws rejects
- * `finished`. Set by `FetchHandler`'s static block.
- */
-export let whenDone: (handler: FetchHandler, callback: () => void) => void;
-
-/**
- * Gives `environ` its `wsgiref.signal`: an accessor that makes `owner`'s
- * signal when first read. Set by `FetchHandler`'s static block.
- */
-export let addSignal: (
-  environ: Record<string, unknown>,
-  owner: FetchHandler | EarlySignal,
-) => void;
-
-/**
- * Makes `handler` the owner of `environ`'s signal, where an `EarlySignal`
- * owned it (the signal, if it was read, is now the handler's). Set by
- * `FetchHandler`'s static block.
- */
-export let adoptSignal: (
-  handler: FetchHandler,
-  environ: Record<string, unknown>,
-) => void;
-
-/**
- * The owner of `wsgiref.signal` in an environ made before its handler (a
- * server's direct path): its controller, if the app read the signal,
- * passes to the handler that takes the request over (`adoptSignal`).
- */
-export class EarlySignal {
-  /** Made when the signal is first read. */
-  controller: AbortController | undefined = undefined;
-
-  /** The signal: never aborted until a handler adopts it. */
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
 }
 
 /** A write that waits for the response stream to pull it. */
@@ -423,9 +286,10 @@ export class FetchHandler extends BaseHandler {
   /** The response once made, before `respond` returned. */
   #made?: Response;
   #resolveResponse?: (response: Response) => void;
-  #finished: Promise<void> = RESOLVED;
+  #finished?: Promise<void>;
+  #resolveFinished?: () => void;
   #responded = false;
-  #whenDone?: () => void;
+  #closed = false;
 
   /** The whole body, when it is known before the headers go out. */
   #whole?: Uint8Array;
@@ -481,41 +345,28 @@ export class FetchHandler extends BaseHandler {
    * @returns The response.
    */
   respond(app: WSGIApplication): Promise<Response> {
-    const response = this.#start(app);
-    return response instanceof Promise
-      ? response
-      : this.#response ??= Promise.resolve(response);
+    const driven = this.#drive(app);
+    if (this.#resolveFinished !== undefined) driven.then(this.#resolveFinished);
+    else this.#finished = driven;
+    return this.#response ??= this.#made !== undefined
+      ? Promise.resolve(this.#made)
+      : new Promise((resolve) => this.#resolveResponse = resolve);
   }
 
-  /** `respond`, but the response itself when the app answered at once. */
-  #start(app: WSGIApplication): Response | Promise<Response> {
-    this.#finished = this.#drive(app);
-    return this.#made ??
-      (this.#response ??= new Promise((resolve) =>
-        this.#resolveResponse = resolve
-      ));
-  }
-
-  static {
-    respondNow = (handler, app) => handler.#start(app);
-    whenDone = (handler, callback) => handler.#whenDone = callback;
-    addSignal = (environ, owner) => {
-      (environ as Record<PropertyKey, unknown>)[OWNER] = owner;
-      Object.defineProperty(environ, "wsgiref.signal", FetchHandler.#SIGNAL);
-    };
-    adoptSignal = (handler, environ) => {
-      const record = environ as Record<PropertyKey, unknown>;
-      const early = record[OWNER];
-      if (early instanceof EarlySignal) {
-        handler.#signal = early.controller;
-        record[OWNER] = handler;
-      }
-    };
+  /**
+   * The response, once made: as soon as the app answered when it answered
+   * at once, before `respond()` settles (a server hands it on in the same
+   * turn).
+   */
+  get response(): Response | undefined {
+    return this.#made;
   }
 
   /** Settles after the body's `close()`, whatever happened. */
   get finished(): Promise<void> {
-    return this.#finished;
+    return this.#finished ??= new Promise((resolve) =>
+      this.#resolveFinished = resolve
+    );
   }
 
   /**
@@ -526,47 +377,65 @@ export class FetchHandler extends BaseHandler {
    */
   override async run(app: WSGIApplication): Promise<void> {
     await this.respond(app);
-    await this.#finished;
+    await this.finished;
   }
 
-  async #drive(app: WSGIApplication): Promise<void> {
-    try {
-      // No limit, no lookup: a header read costs a runtime call on Deno.
-      const length = this.#maxSize === Infinity
-        ? undefined
-        : requestLength(this.request);
-      if (length !== undefined && length > this.#maxSize) {
-        this.#answer(
-          this._makeResponse(TOO_LARGE_BODY, {
-            status: 413,
-            headers: { "content-type": "text/plain" },
-          }),
-        );
-        return;
-      }
-      await super.run(
-        this.#mount === "" ? app : mountApp(app, this.#mount),
+  /** Runs the app; at once while it and its body are synchronous. */
+  #drive(app: WSGIApplication): Promise<void> {
+    // No limit, no lookup: a header read costs a runtime call on Deno.
+    const length = this.#maxSize === Infinity
+      ? undefined
+      : requestLength(this.request);
+    if (length !== undefined && length > this.#maxSize) {
+      this.#answer(
+        this._makeResponse(TOO_LARGE_BODY, {
+          status: 413,
+          headers: { "content-type": "text/plain" },
+        }),
       );
-    } catch (error) {
+      return this.#end();
+    }
+    const ran = super.run(
+      this.#mount === "" ? app : mountApp(app, this.#mount),
+    );
+    if (ran === RESOLVED) return this.#end();
+    return ran.then(() => this.#end(), (error) => {
       // An error while handling an error: nothing more can be sent.
       this.#abortBody(error);
-    } finally {
-      if (!this.#responded) {
-        this.#answer(
-          this._makeResponse(this.errorBody.slice(), {
-            status: 500,
-            headers: { "content-type": "text/plain" },
-          }),
-        );
-      }
-      this.#whenDone?.();
+      return this.#end();
+    });
+  }
+
+  /** The response is over: it has an answer, and `close()` ran. */
+  #end(): Promise<void> {
+    if (!this.#responded) {
+      this.#answer(
+        this._makeResponse(this.errorBody.slice(), {
+          status: 500,
+          headers: { "content-type": "text/plain" },
+        }),
+      );
     }
+    if (this.#closed) return RESOLVED;
+    // Every path ends in close() (where a server logs), even one that
+    // never reached it (a 413, an error after the headers, a hang-up).
+    return attempt(() => this.close(), () => RESOLVED);
+  }
+
+  /**
+   * Closes the body (once) and resets the handler; the response is over.
+   *
+   * @returns Resolves once the body's `close()` did.
+   */
+  override close(): Promise<void> {
+    this.#closed = true;
+    return super.close();
   }
 
   #answer(response: Response): void {
     this.#responded = true;
-    if (this.#resolveResponse !== undefined) this.#resolveResponse(response);
-    else this.#made = response;
+    this.#made = response;
+    this.#resolveResponse?.(response);
   }
 
   /**
@@ -578,21 +447,17 @@ export class FetchHandler extends BaseHandler {
     this.addRequestVars(environ as Record<string, unknown>);
     environ["wsgi.input_terminated"] = true;
     environ["wsgiref.request"] = this.request;
-    // Made when first read: an AbortController costs about 4 µs on Node 20.
-    // One shared accessor finds its handler through a symbol key (a fresh
-    // getter per request would cost more than the controller on Deno).
-    addSignal(environ, this);
+    // Made when first read (an AbortController is dear), by one shared
+    // accessor that finds its handler through a symbol key.
+    environ[OWNER] = this;
+    Object.defineProperty(environ, "wsgiref.signal", FetchHandler.#SIGNAL);
   }
 
   /** `wsgiref.signal`: a getter shared by every environ, and a setter. */
   static #SIGNAL: PropertyDescriptor = {
     get(this: Record<PropertyKey, unknown>): AbortSignal | undefined {
       const owner = this[OWNER];
-      return owner instanceof FetchHandler
-        ? owner.#signalOf()
-        : owner instanceof EarlySignal
-        ? owner.signal
-        : undefined;
+      return owner instanceof FetchHandler ? owner.#signalOf() : undefined;
     },
     set(this: Record<PropertyKey, unknown>, value: unknown): void {
       Object.defineProperty(this, "wsgiref.signal", {
@@ -671,44 +536,6 @@ export class FetchHandler extends BaseHandler {
   }
 
   /**
-   * Sends the app's body. A body known whole at once (an array of at most
-   * one `Uint8Array`, with no `write()` before it) is answered here, in the
-   * same turn as the app returned: the steps `finishResponse` would take
-   * through `_writeBody` and `finishContent` come down to `sendHeaders`
-   * with the bytes, then `close()`. A subclass that overrides one of those
-   * steps (or `sendHeaders`) gets them all, as does every other body.
-   *
-   * @returns Resolves after `close()`.
-   */
-  override finishResponse(): Promise<void> {
-    const result = this.result;
-    if (
-      Array.isArray(result) && result.length <= 1 &&
-      this.status !== undefined && !this.headersSent &&
-      takesTheShortPath(this)
-    ) {
-      const chunk = result.length === 0 ? EMPTY : result[0];
-      if (chunk instanceof Uint8Array) {
-        this.#whole = chunk;
-        this.bytesSent = chunk.length;
-        this.#ending = true;
-        try {
-          this.sendHeaders(); // FetchHandler's own: settled when it returns
-        } catch {
-          // A response the runtime refuses (a status out of range, a bad
-          // header name): the full path meets the error again, and closes
-          // the body before handleError takes over.
-          this.#whole = undefined;
-          this.#ending = false;
-          return super.finishResponse();
-        }
-        return this.close();
-      }
-    }
-    return super.finishResponse();
-  }
-
-  /**
    * Sends a body whose length is known at once (an array of at most one
    * chunk, or a sync iterable that is done right after its first non-empty
    * chunk) as bytes with `Content-Length`; anything else streams.
@@ -716,18 +543,15 @@ export class FetchHandler extends BaseHandler {
    * @param result The app's body.
    * @returns Resolves once every chunk was taken.
    */
-  override async _writeBody(result: ResponseBody): Promise<void> {
+  override _writeBody(result: ResponseBody): Promise<void> {
     // Once the app called write(), the headers are out and the body streams.
     if (Array.isArray(result) && result.length <= 1 && !this.headersSent) {
       const chunk = result.length === 0 ? EMPTY : result[0];
-      if (!(chunk instanceof Uint8Array)) {
-        await this.write(chunk); // throws the TypeError
-        return;
-      }
-      if (this.status === undefined) return; // finishContent says why
+      if (!(chunk instanceof Uint8Array)) return this.write(chunk); // TypeError
+      if (this.status === undefined) return RESOLVED; // finishContent says why
       this.#whole = chunk;
       this.bytesSent = chunk.length;
-      return;
+      return RESOLVED;
     }
     if (
       result != null && !Array.isArray(result) &&
@@ -735,44 +559,39 @@ export class FetchHandler extends BaseHandler {
         "function" &&
       typeof (result as Iterable<Uint8Array>)[Symbol.iterator] === "function"
     ) {
-      return await this.#writeSyncBody(result as Iterable<Uint8Array>);
+      return this.#writeSyncBody(result as Iterable<Uint8Array>);
     }
-    return await super._writeBody(result);
+    return super._writeBody(result);
   }
 
-  async #writeSyncBody(result: Iterable<Uint8Array>): Promise<void> {
+  /** A sync iterable: whole if done after its first non-empty chunk. */
+  #writeSyncBody(result: Iterable<Uint8Array>): Promise<void> {
     const iterator = result[Symbol.iterator]();
-    let done = false;
+    let first: IteratorResult<Uint8Array>;
+    let second: IteratorResult<Uint8Array>;
     try {
-      let step = iterator.next();
-      while (!step.done && step.value?.length === 0) step = iterator.next();
-      if (step.done) {
-        done = true;
-        return;
-      }
-      const first = step.value;
-      step = iterator.next();
-      if (
-        step.done && first instanceof Uint8Array &&
-        this.status !== undefined && !this.headersSent
-      ) {
-        done = true;
-        this.#whole = first;
-        this.bytesSent = first.length;
-        return;
-      }
-      await this.write(first);
-      while (!step.done) {
-        if (step.value?.length !== 0 || !(step.value instanceof Uint8Array)) {
-          await this.write(step.value);
-          if (this._bodyComplete()) return;
-        }
-        step = iterator.next();
-      }
-      done = true;
-    } finally {
-      if (!done) iterator.return?.();
+      first = iterator.next();
+      while (!first.done && first.value?.length === 0) first = iterator.next();
+      if (first.done) return RESOLVED;
+      second = iterator.next();
+    } catch (error) {
+      iterator.return?.();
+      throw error;
     }
+    if (
+      second.done && first.value instanceof Uint8Array &&
+      this.status !== undefined && !this.headersSent
+    ) {
+      this.#whole = first.value;
+      this.bytesSent = first.value.length;
+      return RESOLVED;
+    }
+    const taken = [first, second];
+    const rest: Iterator<Uint8Array> = {
+      next: () => taken.shift() ?? iterator.next(),
+      return: (value) => iterator.return?.(value) ?? { done: true, value },
+    };
+    return super._writeBody({ [Symbol.iterator]: () => rest });
   }
 
   /**
@@ -815,7 +634,7 @@ export class FetchHandler extends BaseHandler {
     const pairs = headers.items();
     const declared = declaredLength(pairs);
     if (declared >= 0) this.#declared = declared;
-    if (this.serverSoftware && !hasServer) {
+    if (this.serverSoftware && !headers.has("Server")) {
       headers.set("Server", this.serverSoftware);
       pairs.push(["Server", this.serverSoftware]);
     }
@@ -921,15 +740,13 @@ export class FetchHandler extends BaseHandler {
       data = data.subarray(0, Math.max(0, data.length - over));
       this.bytesSent = this.#declared;
     }
-    if (this.#whole !== undefined || data.length === 0) {
-      return Promise.resolve();
-    }
+    if (this.#whole !== undefined || data.length === 0) return RESOLVED;
     const pull = this.#pull;
     if (pull !== undefined) {
       this.#pull = undefined;
       this.#controller!.enqueue(data);
       pull();
-      return Promise.resolve();
+      return RESOLVED;
     }
     return new Promise((resolve, reject) => {
       this.#pending = { data, resolve, reject };
@@ -938,31 +755,32 @@ export class FetchHandler extends BaseHandler {
 
   /** Nothing to flush: `_write` resolves when the stream pulled. */
   override _flush(): Promise<void> {
-    return Promise.resolve();
+    return RESOLVED;
   }
 
   /** Sends the headers if unsent, then ends the body stream. */
-  override async finishContent(): Promise<void> {
+  override finishContent(): Promise<void> {
     this.#ending = true;
     if (this.#whole !== undefined && this.headers !== undefined) {
       this.cleanupHeaders();
     }
-    await super.finishContent();
-    if (
-      this.#declared > this.bytesSent && this.#controller !== undefined &&
-      !this.#bodyless
-    ) {
-      // Ended short of its Content-Length: handleError cuts the message
-      // off, so the connection is not reused for a response out of step.
-      throw new AssertionError(
-        `the body ended after ${this.bytesSent} of the ${this.#declared} bytes its Content-Length declared`,
-      );
-    }
-    const controller = this.#controller;
-    if (controller !== undefined && !this.#gone) {
-      this.#controller = undefined;
-      controller.close();
-    }
+    return then(super.finishContent(), () => {
+      if (
+        this.#declared > this.bytesSent && this.#controller !== undefined &&
+        !this.#bodyless
+      ) {
+        // Ended short of its Content-Length: handleError cuts the message
+        // off, so the connection is not reused for a response out of step.
+        throw new AssertionError(
+          `the body ended after ${this.bytesSent} of the ${this.#declared} bytes its Content-Length declared`,
+        );
+      }
+      const controller = this.#controller;
+      if (controller !== undefined && !this.#gone) {
+        this.#controller = undefined;
+        controller.close();
+      }
+    });
   }
 
   /**

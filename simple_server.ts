@@ -37,33 +37,10 @@
  * @module
  */
 
-import {
-  fileWrapperFactory,
-  writeException,
-  WSGI_VERSION,
-} from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
-import { DIRECT_PATH, DirectExchange } from "./_direct.ts";
-import {
-  addRequestVars,
-  contentLength,
-  emptyEnviron,
-  requestProtocol,
-} from "./_environ.ts";
+import { addRequestVars, requestProtocol } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
-import {
-  addSignal,
-  adoptSignal,
-  type EarlySignal,
-  FetchHandler,
-  mountApp,
-  mountPrefix,
-  requestLength,
-  respondNow,
-  whenDone,
-  wholeResponse,
-} from "./_fetch_handler.ts";
-import { WSGIInput } from "./_input.ts";
+import { FetchHandler, mountApp, mountPrefix } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
   listen,
@@ -80,7 +57,6 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "./types.ts";
-import { FileWrapper, guessScheme } from "./util.ts";
 
 export type { NetAddr } from "./_runtime_server.ts";
 
@@ -143,14 +119,6 @@ export interface ServerOptions {
   quiet?: boolean;
 }
 
-/**
- * `handler.handle()` for the server: the response itself, not a promise of
- * it, when the app answered at once and `handle` is not overridden.
- */
-let handleNow: (
-  handler: WSGIRequestHandler,
-  release: (handler: WSGIRequestHandler) => void,
-) => Response | Promise<Response>;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /** How long a forced close waits for the runtime after cancelling, in ms. */
@@ -318,16 +286,6 @@ export class WSGIServer {
     });
   };
 
-  /** Takes `handler` out of the active set once its response is over. */
-  #release = (handler: WSGIRequestHandler): void => {
-    // Released while #run runs it (answered in the same turn): never added.
-    if (handler === this.#running) this.#releasedNow = true;
-    else this.#active.delete(handler);
-  };
-  /** The handler `#run` is running, and whether it was released already. */
-  #running: WSGIRequestHandler | undefined = undefined;
-  #releasedNow = false;
-
   /** A new handler for a request (a constructor that throws is logged). */
   #handlerFor(request: Request, info: ServeInfo): WSGIRequestHandler {
     try {
@@ -344,22 +302,23 @@ export class WSGIServer {
     }
   }
 
-  /** Runs a request's handler: its response. */
+  /** Runs a request's handler: its response, at once if it was made at once. */
   #run(handler: WSGIRequestHandler): Response | Promise<Response> {
-    let response: Response | Promise<Response>;
-    this.#running = handler;
-    this.#releasedNow = false;
+    let response: Promise<Response>;
     try {
-      response = handleNow(handler, this.#release);
+      response = handler.handle();
     } catch (error) {
       logHandlerError(handler.getStderr(), handler.clientAddress, error);
       throw error;
-    } finally {
-      this.#running = undefined;
     }
-    // Active until released, unless it already was (answered at once).
-    if (!this.#releasedNow) this.#active.add(handler);
-    return response;
+    // Active (a forced shutdown aborts it) until its response is over.
+    const active = this.#active;
+    active.add(handler);
+    const release = () => active.delete(handler);
+    handler.finished.then(release, release);
+    return handler.handle === WSGIRequestHandler.prototype.handle
+      ? handler.response ?? response
+      : response;
   }
 
   /**
@@ -471,46 +430,37 @@ export class WSGIServer {
   }
 }
 
-/** The handler behind each request: `FetchHandler` with logging. */
+/**
+ * The handler behind each request: `FetchHandler` with the environ of
+ * `getEnviron()`, the runtime edge's response, and the log line at
+ * `close()` (as Python's `ServerHandler`).
+ */
 class ServerHandler extends FetchHandler {
   override serverSoftware: string | undefined = SOFTWARE_VERSION;
-  requestHandler: WSGIRequestHandler;
-  logged = false;
-  /** The exchange whose environ this handler took over, if any. */
-  #adopted: ServerExchange | undefined;
+  readonly requestHandler: WSGIRequestHandler;
+  #logged = false;
 
-  constructor(
-    requestHandler: WSGIRequestHandler,
-    adopted: ServerExchange | undefined,
-  ) {
-    const server = requestHandler.server;
+  constructor(requestHandler: WSGIRequestHandler) {
     super(
       requestHandler.request,
       {
-        errors: adopted?.errors ?? requestHandler.getStderr(),
-        maxRequestBodySize: server.maxRequestBodySize,
+        errors: requestHandler.getStderr(),
+        maxRequestBodySize: requestHandler.server.maxRequestBodySize,
       },
       requestHandler.clientAddress
         ? { remoteAddr: requestHandler.clientAddress }
         : undefined,
     );
     this.requestHandler = requestHandler;
-    this.#adopted = adopted;
   }
 
-  /** The environ: `serverEnviron`'s, or the one the app already holds. */
-  override setupEnviron(): void {
-    const adopted = this.#adopted;
-    if (adopted === undefined) {
-      this.environ = serverEnviron(
-        this.requestHandler,
-        this.getStderr(),
-        this,
-      );
+  /** The request's variables: `getEnviron()`'s. */
+  override addRequestVars(environ: Record<string, unknown>): void {
+    const requestHandler = this.requestHandler;
+    if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
+      fillEnviron(requestHandler, environ);
     } else {
-      this.#adopted = undefined;
-      const environ = this.environ = adopted.environ;
-      adoptSignal(this, environ as unknown as Record<string, unknown>);
+      Object.assign(environ, requestHandler.getEnviron());
     }
   }
 
@@ -522,120 +472,25 @@ class ServerHandler extends FetchHandler {
     return makeResponse(body, init);
   }
 
+  /** Logs the request (once), then closes as `FetchHandler` does. */
   override close(): Promise<void> {
-    try {
-      this.log();
-    } catch (error) {
-      return super.close().then(() => Promise.reject(error));
+    if (!this.#logged) {
+      this.#logged = true;
+      const requestHandler = this.requestHandler;
+      try {
+        logResponse(requestHandler, this.status, this.bytesSent);
+      } catch (error) {
+        // A logRequest or logMessage that throws: reported as Python's
+        // socketserver reports an error of the handler.
+        logHandlerError(
+          requestHandler.getStderr(),
+          requestHandler.clientAddress,
+          error,
+        );
+      }
     }
     return super.close();
   }
-
-  log(): void {
-    if (this.logged) return;
-    this.logged = true;
-    logResponse(this.requestHandler, this.status, this.bytesSent);
-  }
-}
-
-/**
- * A request on the direct path (see `_direct.ts`): answered here when the
- * app's body is known whole, else handed over to a `ServerHandler`.
- */
-class ServerExchange extends DirectExchange<ServerHandler> {
-  readonly requestHandler: WSGIRequestHandler;
-  readonly release: ((handler: WSGIRequestHandler) => void) | undefined;
-  readonly errors: ErrorStream;
-  readonly environ: WSGIEnvironment;
-
-  constructor(
-    requestHandler: WSGIRequestHandler,
-    release: ((handler: WSGIRequestHandler) => void) | undefined,
-  ) {
-    super();
-    this.requestHandler = requestHandler;
-    this.release = release;
-    this.errors = requestHandler.getStderr();
-    this.environ = serverEnviron(requestHandler, this.errors, this);
-  }
-
-  protected override engine(): ServerHandler {
-    return new ServerHandler(this.requestHandler, this);
-  }
-
-  protected override runEngine(
-    handler: ServerHandler,
-    replay: WSGIApplication,
-  ): Response | Promise<Response> {
-    return runHandler(handler, replay, this.release);
-  }
-
-  protected override wholeResponse(
-    status: string,
-    headers: Array<[string, string]>,
-    whole: Uint8Array,
-    plain: boolean,
-    head: boolean,
-  ): Response {
-    return wholeResponse(
-      status,
-      headers,
-      whole,
-      SOFTWARE_VERSION,
-      makeResponse,
-      plain,
-      head,
-    );
-  }
-
-  protected override done(): void {
-    const requestHandler = this.requestHandler;
-    try {
-      logResponse(requestHandler, this.status, this.bytesSent);
-    } catch (error) {
-      // As the handler reports a logRequest that throws: on wsgi.errors.
-      writeException(this.errors, error, undefined);
-    } finally {
-      this.release?.(requestHandler);
-    }
-  }
-}
-
-/**
- * A request's environ, as `BaseHandler.setupEnviron` makes it for a
- * `ServerHandler` (whose steps nobody overrides): `getEnviron()`'s keys,
- * the gateway's, then the `wsgi.*` keys.
- */
-function serverEnviron(
-  requestHandler: WSGIRequestHandler,
-  errors: ErrorStream,
-  owner: FetchHandler | EarlySignal,
-): WSGIEnvironment {
-  const environ = emptyEnviron();
-  if (requestHandler.getEnviron === WSGIRequestHandler.prototype.getEnviron) {
-    fillEnviron(requestHandler, environ);
-  } else {
-    Object.assign(environ, requestHandler.getEnviron());
-  }
-  const request = requestHandler.request;
-  environ["wsgi.input_terminated"] = true;
-  environ["wsgiref.request"] = request;
-  addSignal(environ, owner);
-  environ["wsgi.input"] = new WSGIInput(request.body, {
-    limit: contentLength(environ),
-    maxSize: requestHandler.server.maxRequestBodySize,
-  });
-  environ["wsgi.errors"] = errors;
-  environ["wsgi.version"] = WSGI_VERSION;
-  environ["wsgi.run_once"] = false;
-  environ["wsgi.url_scheme"] = guessScheme(environ as Partial<WSGIEnvironment>);
-  environ["wsgi.multithread"] = true;
-  environ["wsgi.multiprocess"] = false;
-  environ["wsgi.file_wrapper"] = fileWrapperFactory(FileWrapper);
-  if (!("SERVER_SOFTWARE" in environ)) {
-    environ.SERVER_SOFTWARE = SOFTWARE_VERSION;
-  }
-  return environ as WSGIEnvironment;
 }
 
 /** Logs a finished response through the request handler's `logRequest`. */
@@ -654,16 +509,6 @@ function logResponse(
   }
   requestHandler.logRequest(status?.split(" ", 1)[0] ?? "-", bytesSent);
 }
-
-/**
- * Runs `handler` for its request handler: the response itself when the app
- * answered at once. Set by `WSGIRequestHandler`'s static block.
- */
-let runHandler: (
-  handler: ServerHandler,
-  app: WSGIApplication,
-  release: ((handler: WSGIRequestHandler) => void) | undefined,
-) => Response | Promise<Response>;
 
 /**
  * Handles one request for a `WSGIServer`: builds the environ
@@ -726,73 +571,18 @@ export class WSGIRequestHandler {
    * @returns The response, as soon as its headers are known.
    */
   handle(): Promise<Response> {
-    const response = this.#start(undefined);
-    return response instanceof Promise ? response : Promise.resolve(response);
+    const mount = this.server.scriptName;
+    const app = this.server.getApp() ?? missingApp;
+    const handler = this.#handler = new ServerHandler(this);
+    return handler.respond(mount === "" ? app : mountApp(app, mount));
   }
 
   /**
-   * `handle`, but the response itself when the app answered at once;
-   * `release` is called once the response is over and logged.
+   * The response, once made: before `handle()` settles when the app
+   * answered at once.
    */
-  #start(
-    release: ((handler: WSGIRequestHandler) => void) | undefined,
-  ): Response | Promise<Response> {
-    const mount = this.server.scriptName;
-    const app = mount === ""
-      ? this.server.getApp() ?? missingApp
-      : mountApp(this.server.getApp() ?? missingApp, mount);
-    const maxSize = this.server.maxRequestBodySize;
-    if (
-      DIRECT_PATH.enabled &&
-      (maxSize === Infinity || !((requestLength(this.request) ?? 0) > maxSize))
-    ) {
-      let exchange: ServerExchange | undefined;
-      try {
-        exchange = new ServerExchange(this, release);
-      } catch {
-        // The environ could not be made: the handler meets the error again,
-        // and answers it with the error page.
-      }
-      if (exchange !== undefined) {
-        return exchange.respond(app, exchange.environ);
-      }
-    }
-    return this.#run(new ServerHandler(this, undefined), app, release);
-  }
-
-  /** Runs `handler`: the response, at once if the app answered at once. */
-  #run(
-    handler: ServerHandler,
-    app: WSGIApplication,
-    release: ((handler: WSGIRequestHandler) => void) | undefined,
-  ): Response | Promise<Response> {
-    this.#handler = handler;
-    whenDone(handler, () => {
-      try {
-        handler.log();
-      } catch (error) {
-        // A logRequest or logMessage that throws: reported as Python's
-        // socketserver reports an error of the handler.
-        logHandlerError(this.getStderr(), this.clientAddress, error);
-      } finally {
-        release?.(this);
-      }
-    });
-    return respondNow(handler, app);
-  }
-
-  static {
-    runHandler = (handler, app, release) =>
-      handler.requestHandler.#run(handler, app, release);
-    handleNow = (handler, release) => {
-      if (handler.handle === WSGIRequestHandler.prototype.handle) {
-        return handler.#start(release);
-      }
-      const response = handler.handle();
-      const done = () => release(handler);
-      handler.finished.then(done, done);
-      return response;
-    };
+  get response(): Response | undefined {
+    return this.#handler?.response;
   }
 
   /** Cancels the response (a forced shutdown): see `FetchHandler.abort`. */
@@ -881,18 +671,6 @@ function logHandlerError(
   stderr.flush();
 }
 
-let lastPort = -1;
-let lastPortText = "";
-
-/** `String(port)`, remembered for the port asked last (the server's). */
-function portText(port: number): string {
-  if (port !== lastPort) {
-    lastPortText = String(port);
-    lastPort = port;
-  }
-  return lastPortText;
-}
-
 /** Writes `getEnviron`'s keys into `env`. */
 function fillEnviron(
   requestHandler: WSGIRequestHandler,
@@ -904,7 +682,7 @@ function fillEnviron(
   Object.assign(env, server.baseEnviron);
   addRequestVars(env, requestHandler.request, {
     serverName: server.serverName,
-    serverPort: portText(server.serverPort),
+    serverPort: String(server.serverPort),
     remoteAddr: requestHandler.clientAddress,
   });
   env.SERVER_SOFTWARE = requestHandler.serverVersion;

@@ -1313,14 +1313,40 @@ describe("FetchHandler streaming", () => {
       const handler = new FetchHandler(new Request("http://h/"), {
         errors: new MemoryErrorStream(),
       });
-      const finished = handler.finished; // before respond: already settled
-      await finished;
+      // Read before respond(): it settles after close() all the same.
+      const early = handler.finished.then(() => probe.log.push("read early"));
       const response = await handler.respond(makeApp(probe));
       const done = handler.finished.then(() => probe.log.push("finished"));
       await consume(response, handler);
-      await within(done, 1000, name);
-      assert.deepEqual(probe.log, ["close", "finished"], name);
+      await within(Promise.all([early, done]), 1000, name);
+      assert.deepEqual(probe.log, ["close", "read early", "finished"], name);
     }
+  });
+
+  test("finished read before respond() settles only after the body's close()", async () => {
+    const handler = new FetchHandler(new Request("http://h/"));
+    const log: string[] = [];
+    const finished = handler.finished.then(() => log.push("finished"));
+    await tick(5);
+    assert.deepEqual(log, [] as string[], "settled before respond()");
+    let release!: () => void;
+    const closing = new Promise<void>((resolve) => release = resolve);
+    const body = Object.assign([bytes("x")], {
+      close: async () => {
+        await closing;
+        log.push("close");
+      },
+    });
+    const response = await handler.respond((_environ, startResponse) => {
+      startResponse("200 OK", []);
+      return body;
+    });
+    assert.equal(await response.text(), "x");
+    await tick(5);
+    assert.deepEqual(log, [] as string[], "settled before close() did");
+    release();
+    await within(finished, 1000, "finished");
+    assert.deepEqual(log, ["close", "finished"]);
   });
 
   test("run() is respond() then finished", async () => {
