@@ -19,6 +19,13 @@
  * @module
  */
 
+import {
+  HEADER_PAIRS,
+  HTTP_VERSION,
+  REQUEST_TARGET,
+  trimValue,
+} from "./_http.ts";
+
 /** The connection facts a request alone does not carry. */
 export interface ConnectionInfo {
   /** The server's name (`SERVER_NAME`); default: the request URL's host name. */
@@ -88,29 +95,6 @@ Sized.prototype = Object.prototype;
 export function emptyEnviron(): Record<string, unknown> {
   return new Sized();
 }
-
-/**
- * A request may carry its headers as received, under this key: a flat
- * `[name, value, name, value, …]` list (Node's `rawHeaders`). The environ
- * is then built from it, with the same values `Headers` would give, and
- * the request's `Headers` need never be made.
- */
-export const HEADER_PAIRS: unique symbol = Symbol("wsgiref.headerPairs");
-
-/**
- * The key under which a request may carry its request target as received
- * (origin-form: the path and query) when its URL is plain `http` and made
- * from it: `addRequestVars` then takes the path and query from it, and the
- * URL need not be made at all (the Node server's requests are lazy).
- */
-export const REQUEST_TARGET: unique symbol = Symbol("wsgiref.requestTarget");
-
-/**
- * The key under which a request may carry the HTTP version it came with
- * (`"1.0"`, `"1.1"`, `"2.0"`: Node's `req.httpVersion`). A web `Request`
- * has none; without it `SERVER_PROTOCOL` is `HTTP/1.1`.
- */
-export const HTTP_VERSION: unique symbol = Symbol("wsgiref.httpVersion");
 
 /**
  * The request's protocol, for `SERVER_PROTOCOL` and the request line:
@@ -196,21 +180,24 @@ export function addRequestVars(
   info: ConnectionInfo,
 ): void {
   environ.CONTENT_TYPE = "text/plain";
-  seenLength = false;
-  seenChunked = false;
-  seenHost = undefined;
+  const seen: HeaderPass = {
+    environ,
+    length: false,
+    chunked: false,
+    host: undefined,
+  };
   const pairs = (request as { [HEADER_PAIRS]?: readonly string[] })[
     HEADER_PAIRS
   ];
-  if (pairs !== undefined) addHeaderPairs(environ, pairs);
+  if (pairs !== undefined) addHeaderPairs(seen, pairs);
   // forEach is several times faster than the headers' iterator on Deno.
-  else request.headers.forEach(addHeader, environ);
-  if (!seenLength) {
+  else request.headers.forEach(addHeader, seen);
+  if (!seen.length) {
     // A chunked body has no CONTENT_LENGTH: absent, not "". Otherwise ""
     // as Python (a bodyless POST or DELETE included; a stream given to
     // `new Request` without a length is read to its end all the same, as
     // wsgi.input_terminated says).
-    if (!seenChunked) environ.CONTENT_LENGTH = "";
+    if (!seen.chunked) environ.CONTENT_LENGTH = "";
     else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
   }
 
@@ -229,7 +216,7 @@ export function addRequestVars(
     // `Deno.serve` makes the URL of the Host header and the request target
     // as they came, so a Host holding "/", "?" or "#" would move the path:
     // where the URL starts with the Host header, the target follows it.
-    const host = seenHost as string | undefined; // set by the pass above
+    const host = seen.host;
     const hostEnd = hostStart + (host?.length ?? 0);
     let pathStart = host !== undefined && host !== "" &&
         url.startsWith(host, hostStart) &&
@@ -298,32 +285,28 @@ export function addRequestVars(
   if (https) environ.HTTPS = "on";
 }
 
-/** What the last `addHeader` pass saw (forEach runs synchronously). */
-let seenLength = false;
-let seenChunked = false;
-let seenHost: string | undefined;
-
-/** Adds one request header to `this` (the environ). */
-function addHeader(
-  this: Record<string, unknown>,
-  value: string,
-  name: string,
-): void {
-  const key = headerKey(name);
-  if (key !== null) {
-    this[key] = value;
-    if (name === "transfer-encoding") seenChunked = true;
-    else if (name === "host") seenHost = value;
-  } else if (name === "content-type") {
-    this.CONTENT_TYPE = value;
-  } else if (name === "content-length") {
-    this.CONTENT_LENGTH = value;
-    seenLength = true;
-  }
+/** A pass over the request's headers: the environ, and what it saw. */
+interface HeaderPass {
+  environ: Record<string, unknown>;
+  length: boolean;
+  chunked: boolean;
+  host: string | undefined;
 }
 
-/** The keys the last `addHeaderPairs` pass set (reused: no allocation). */
-const setKeys: string[] = [];
+/** Adds one request header to `this.environ`. */
+function addHeader(this: HeaderPass, value: string, name: string): void {
+  const key = headerKey(name);
+  if (key !== null) {
+    this.environ[key] = value;
+    if (name === "transfer-encoding") this.chunked = true;
+    else if (name === "host") this.host = value;
+  } else if (name === "content-type") {
+    this.environ.CONTENT_TYPE = value;
+  } else if (name === "content-length") {
+    this.environ.CONTENT_LENGTH = value;
+    this.length = true;
+  }
+}
 
 /**
  * Environ keys by header name as received ("User-Agent"): `HTTP_*`,
@@ -351,11 +334,9 @@ function rawHeaderKey(name: string): string | null {
  * would give them: names matched case-insensitively, values trimmed,
  * repeated headers joined (`Cookie` by `"; "`, any other by `", "`).
  */
-function addHeaderPairs(
-  environ: Record<string, unknown>,
-  pairs: readonly string[],
-): void {
-  setKeys.length = 0;
+function addHeaderPairs(seen: HeaderPass, pairs: readonly string[]): void {
+  const environ = seen.environ;
+  const setKeys: string[] = [];
   for (let i = 0; i < pairs.length; i += 2) {
     const key = rawHeaderKey(pairs[i]);
     if (key === null) continue; // a name holding "_"
@@ -366,25 +347,11 @@ function addHeaderPairs(
     }
     setKeys.push(key);
     environ[key] = value;
-    if (key === "HTTP_HOST") seenHost = value;
-    else if (key === "CONTENT_LENGTH") seenLength = true;
-    else if (key === "HTTP_TRANSFER_ENCODING") seenChunked = true;
+    if (key === "HTTP_HOST") seen.host = value;
+    else if (key === "CONTENT_LENGTH") seen.length = true;
+    else if (key === "HTTP_TRANSFER_ENCODING") seen.chunked = true;
   }
-  if (seenHost !== undefined) seenHost = environ.HTTP_HOST as string;
-}
-
-/**
- * `value` without the leading and trailing spaces and tabs `Headers` drops.
- *
- * @param value A header value.
- * @returns The value, trimmed.
- */
-export function trimValue(value: string): string {
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  return first === 32 || first === 9 || last === 32 || last === 9
-    ? value.replace(/^[\t ]+|[\t ]+$/g, "")
-    : value;
+  if (seen.host !== undefined) seen.host = environ.HTTP_HOST as string;
 }
 
 /**
@@ -410,24 +377,4 @@ export function mountAt(
   environ.SCRIPT_NAME = scriptName;
   environ.PATH_INFO = path.slice(scriptName.length);
   return true;
-}
-
-/**
- * The request's `Content-Length` as a number, or `undefined` when it has
- * none or it is not a plain non-negative integer.
- *
- * @param environ The environ.
- * @returns The length in bytes.
- */
-export function contentLength(
-  environ: Record<string, unknown>,
-): number | undefined {
-  const value = environ.CONTENT_LENGTH;
-  if (typeof value !== "string" || value === "") return undefined;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
 }

@@ -11,18 +11,19 @@
  */
 
 import { attempt, BaseHandler, RESOLVED, then } from "./_base_handler.ts";
-import {
-  addRequestVars,
-  type ConnectionInfo,
-  contentLength,
-  mountAt,
-} from "./_environ.ts";
+import { addRequestVars, type ConnectionInfo, mountAt } from "./_environ.ts";
 import {
   AssertionError,
   ClientDisconnectedError,
   RequestBodyTooLargeError,
 } from "./_errors.ts";
 import { STDERR } from "./_error_stream.ts";
+import {
+  contentLength,
+  headersRecord,
+  isLengthName,
+  isNullBody,
+} from "./_http.ts";
 import { WSGIInput } from "./_input.ts";
 import type {
   ErrorStream,
@@ -133,30 +134,6 @@ const DIGITS = /^[0-9]+$/;
 const OWNER: unique symbol = Symbol("wsgiref.handler");
 
 /**
- * The headers as `new Response` takes them fastest: a plain object when the
- * names are unique (the runtime's fast path), else the pairs themselves.
- *
- * @param pairs The headers.
- * @returns An object, or `pairs`.
- */
-export function headersRecord(
-  pairs: Array<[string, string]>,
-): Record<string, string> | Array<[string, string]> {
-  const init: Record<string, string> = {};
-  for (let i = 0; i < pairs.length; i++) {
-    const name = pairs[i][0];
-    if (name === "__proto__" || Object.hasOwn(init, name)) return pairs;
-    init[name] = pairs[i][1];
-  }
-  return init;
-}
-
-/** Whether `name` is `Content-Length`, in any case. */
-function isLengthName(name: string): boolean {
-  return name.length === 14 && name.toLowerCase() === "content-length";
-}
-
-/**
  * `pairs` without the app's `Content-Length` when the body is bytes: the
  * runtime sets the bytes' own length (and builds a response with only
  * `Content-Type` much faster). The bytes were cut at a declared length;
@@ -193,16 +170,6 @@ function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
     }
   }
   return -1;
-}
-
-/**
- * Whether a response of this status has no body.
- *
- * @param code The status code.
- * @returns `true` for 204, 205 and 304.
- */
-export function isNullBody(code: number): boolean {
-  return code === 204 || code === 205 || code === 304;
 }
 
 /**

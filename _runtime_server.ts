@@ -8,7 +8,8 @@
  * @module
  */
 
-import { headersRecord } from "./_fetch_handler.ts";
+import { headersRecord, INTERNAL_ERROR } from "./_http.ts";
+import { lightResponse } from "./_runtime_response.ts";
 
 /** An address a server listens on, or a client connects from. */
 export interface NetAddr {
@@ -52,11 +53,6 @@ export interface ResponseParts {
   status: number;
   /** The headers: an object, or `[name, value]` pairs. */
   headers: Record<string, string> | Array<[string, string]>;
-  /**
-   * The caller vouches that every name is a token and no value holds NUL,
-   * CR or LF: the Node bridge skips those checks (`new Response` does not).
-   */
-  checked?: boolean;
 }
 
 /** A fetch-style request handler. */
@@ -83,8 +79,6 @@ interface DenoServe {
 }
 
 const deno = (globalThis as { Deno?: DenoServe }).Deno;
-
-const INTERNAL_ERROR = "Internal Server Error";
 
 /**
  * Listens on `options` and answers requests with `handler`. On Deno the
@@ -119,20 +113,11 @@ export function listen(
   };
 }
 
-let nodeModule: Promise<typeof import("./_runtime_server_node.ts")> | undefined;
-let nodeResponse:
-  | ((
-    body: Uint8Array | ReadableStream<Uint8Array> | null,
-    init: ResponseParts,
-  ) => Response)
-  | undefined;
-
 /**
  * Makes the `Response` a server from `listen` sends: a web `Response` on
- * Deno; on Node, once a server listens, one its bridge writes without a
- * body stream (a web `Response` to any other reader, made on first use),
- * because on Node 20 a `Response` with a body costs more than the whole
- * of a raw `node:http` answer. Same checks and errors as `new Response`.
+ * Deno; elsewhere a light one the Node edge writes without a body stream
+ * (a web `Response` to any other reader, made on first use). Same checks
+ * and errors as `new Response`.
  *
  * @param body The bytes, a stream, or `null`.
  * @param init The status and headers.
@@ -144,7 +129,7 @@ export function makeResponse(
   body: Uint8Array | ReadableStream<Uint8Array> | null,
   init: ResponseParts,
 ): Response {
-  if (nodeResponse !== undefined) return nodeResponse(body, init);
+  if (!deno) return lightResponse(body, init);
   const headers = init.headers;
   return new Response(body as ConstructorParameters<typeof Response>[0], {
     status: init.status,
@@ -157,11 +142,9 @@ function listenElsewhere(
   options: ListenOptions,
   handler: ServeHandler,
 ): RuntimeServer {
-  nodeModule ??= import("./_runtime_server_node.ts");
-  const server = nodeModule.then((node) => {
-    nodeResponse = node.makeResponse;
-    return node.listen(options, handler);
-  });
+  const server = import("./_runtime_server_node.ts").then((node) =>
+    node.listen(options, handler)
+  );
   let addr: NetAddr | undefined;
   const ready = server.then((s) => s.ready).then((bound) => addr = bound);
   return {

@@ -43,6 +43,7 @@
 import { ClientDisconnectedError, isClientDisconnect } from "./_errors.ts";
 import { BaseHandler } from "./_base_handler.ts";
 import { WritableErrorStream } from "./_error_stream.ts";
+import { contentLength } from "./_http.ts";
 import { WSGIInput } from "./_input.ts";
 import {
   processEnv,
@@ -65,13 +66,6 @@ export interface SimpleHandlerOptions {
   multithread?: boolean;
   /** `wsgi.multiprocess`. @default {false} */
   multiprocess?: boolean;
-}
-
-function contentLengthOf(environ: Record<string, unknown>): number | undefined {
-  const value = environ.CONTENT_LENGTH;
-  if (typeof value !== "string" || !/^[0-9]+$/.test(value)) return undefined;
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /**
@@ -162,7 +156,7 @@ export class SimpleHandler extends BaseHandler {
   /** `wsgi.input` over `stdin`, limited to `CONTENT_LENGTH`. */
   override getStdin(): InputStream {
     return this.#input ??= new WSGIInput(this.stdin, {
-      limit: contentLengthOf(this.baseEnv),
+      limit: contentLength(this.baseEnv),
     });
   }
 

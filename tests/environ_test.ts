@@ -11,7 +11,8 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { addRequestVars, HEADER_PAIRS, REQUEST_TARGET } from "../_environ.ts";
+import { addRequestVars } from "../_environ.ts";
+import { HEADER_PAIRS, REQUEST_TARGET } from "../_http.ts";
 
 const URL_ = "http://example.test:8080/a%20b?x=1";
 const INFO = { remoteAddr: { hostname: "10.0.0.1", port: 5050 } };
