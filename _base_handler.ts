@@ -8,6 +8,7 @@
  */
 
 import { formatDateTime } from "./_dates.ts";
+import { emptyEnviron } from "./_environ.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
 import { TOKEN_REGEXP } from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
@@ -225,7 +226,7 @@ export const RESOLVED: Promise<void> = Promise.resolve();
  * @param next The next step.
  * @returns The next step's promise.
  */
-export function then(
+function then(
   step: Promise<void>,
   next: () => Promise<void> | void,
 ): Promise<void> {
@@ -384,18 +385,25 @@ export abstract class BaseHandler {
    * @throws Only an error raised while handling an error (not a hang-up).
    */
   run(app: WSGIApplication): Promise<void> {
-    return attempt(() => {
+    let done: Promise<void>;
+    try {
       this.setupEnviron();
       const result = app(this.environ!, this.#startResponseFn());
       if (isThenable(result)) {
-        return result.then((body) => {
+        done = result.then((body) => {
           this.result = body;
           return this.finishResponse();
         });
+      } else {
+        this.result = result;
+        done = this.finishResponse();
       }
-      this.result = result;
-      return this.finishResponse();
-    }, (error) => this.#fail(error));
+    } catch (error) {
+      return this.#fail(error);
+    }
+    return done === RESOLVED
+      ? done
+      : done.then(undefined, (error) => this.#fail(error));
   }
 
   /** The one place a failure of `run` lands, thrown or rejected. */
@@ -422,7 +430,11 @@ export abstract class BaseHandler {
 
   /** Builds `environ`: `osEnviron`, then `addCgiVars()`, then the `wsgi.*` keys. */
   setupEnviron(): void {
-    const env = this.environ = { ...this.osEnviron } as WSGIEnvironment;
+    // Object.assign, not a spread: an object sized for an environ.
+    const env = this.environ = Object.assign(
+      emptyEnviron(),
+      this.osEnviron,
+    ) as WSGIEnvironment;
     this.addCgiVars();
     env["wsgi.input"] = this.getStdin();
     env["wsgi.errors"] = this.getStderr();
@@ -449,25 +461,30 @@ export abstract class BaseHandler {
    */
   finishResponse(): Promise<void> {
     const result = this.result!;
-    return then(
-      attempt(
-        () =>
-          this.resultIsFile()
-            ? this.sendfile().then((sent) =>
-              sent ? undefined : this.#sendBody(result)
-            )
-            : this.#sendBody(result),
-        (error) => this.#closeBody(result).then(() => Promise.reject(error)),
-      ),
+    let sent: Promise<void>;
+    try {
+      sent = this.resultIsFile()
+        ? this.sendfile().then((done) =>
+          done ? undefined : this.#sendBody(result)
+        )
+        : this.#sendBody(result);
+    } catch (error) {
+      return this.#closeBody(result).then(() => Promise.reject(error));
+    }
+    // No closure on the way that completed at once.
+    if (sent === RESOLVED) return this.close();
+    return sent.then(
       () => this.close(),
+      (error) => this.#closeBody(result).then(() => Promise.reject(error)),
     );
   }
 
   #sendBody(result: ResponseBody): Promise<void> {
-    return then(
-      then(this._writeBody(result), () => this.#tail ?? RESOLVED),
-      () => this.finishContent(),
-    );
+    const written = this._writeBody(result);
+    if (written === RESOLVED && this.#tail === undefined) {
+      return this.finishContent();
+    }
+    return written.then(() => this.#tail).then(() => this.finishContent());
   }
 
   /**
@@ -662,9 +679,15 @@ export abstract class BaseHandler {
       throw new AssertionError("write() before start_response()");
     }
     const tail = this.#tail;
-    const done = tail === undefined
-      ? attempt(() => this.#emit(data), (e) => Promise.reject(e))
-      : tail.then(() => this.#emit(data));
+    let done: Promise<void>;
+    if (tail !== undefined) done = tail.then(() => this.#emit(data));
+    else {
+      try {
+        done = this.#emit(data);
+      } catch (error) {
+        done = Promise.reject(error);
+      }
+    }
     if (done !== RESOLVED) {
       // Once this write is taken, the next may go at once again; a failed
       // one stays, for the next write and finishResponse to meet.
@@ -677,14 +700,20 @@ export abstract class BaseHandler {
   }
 
   #emit(data: Uint8Array): Promise<void> {
-    let headers = RESOLVED;
-    if (!this.headersSent) {
+    if (this.headersSent) this.bytesSent += data.length;
+    else {
       this.bytesSent = data.length;
-      headers = this.sendHeaders();
-    } else {
-      this.bytesSent += data.length;
+      const sent = this.sendHeaders();
+      if (sent !== RESOLVED) return sent.then(() => this.#send(data));
     }
-    return then(headers, () => then(this._write(data), () => this._flush()));
+    return this.#send(data);
+  }
+
+  #send(data: Uint8Array): Promise<void> {
+    const written = this._write(data);
+    return written === RESOLVED
+      ? this._flush()
+      : written.then(() => this._flush());
   }
 
   /** Sends the headers with `Content-Length: 0` if nothing was sent yet. */

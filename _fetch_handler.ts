@@ -10,7 +10,7 @@
  * @module
  */
 
-import { attempt, BaseHandler, RESOLVED, then } from "./_base_handler.ts";
+import { attempt, BaseHandler, RESOLVED } from "./_base_handler.ts";
 import { addRequestVars, type ConnectionInfo, mountAt } from "./_environ.ts";
 import {
   AssertionError,
@@ -731,23 +731,28 @@ export class FetchHandler extends BaseHandler {
     if (this.#whole !== undefined && this.headers !== undefined) {
       this.cleanupHeaders();
     }
-    return then(super.finishContent(), () => {
-      if (
-        this.#declared > this.bytesSent && this.#controller !== undefined &&
-        !this.#bodyless
-      ) {
-        // Ended short of its Content-Length: handleError cuts the message
-        // off, so the connection is not reused for a response out of step.
-        throw new AssertionError(
-          `the body ended after ${this.bytesSent} of the ${this.#declared} bytes its Content-Length declared`,
-        );
-      }
-      const controller = this.#controller;
-      if (controller !== undefined && !this.#gone) {
-        this.#controller = undefined;
-        controller.close();
-      }
-    });
+    const sent = super.finishContent();
+    return sent === RESOLVED
+      ? this.#endStream()
+      : sent.then(() => this.#endStream());
+  }
+
+  /** Ends the body stream, if the body streams. */
+  #endStream(): Promise<void> {
+    const controller = this.#controller;
+    if (controller === undefined) return RESOLVED;
+    if (this.#declared > this.bytesSent && !this.#bodyless) {
+      // Ended short of its Content-Length: handleError cuts the message
+      // off, so the connection is not reused for a response out of step.
+      throw new AssertionError(
+        `the body ended after ${this.bytesSent} of the ${this.#declared} bytes its Content-Length declared`,
+      );
+    }
+    if (!this.#gone) {
+      this.#controller = undefined;
+      controller.close();
+    }
+    return RESOLVED;
   }
 
   /**

@@ -3,8 +3,8 @@
  * The light response of the Node edge: a `Response` that
  * `_runtime_server_node.ts` writes straight from its bytes or stream (no
  * body stream, no `Headers`), and a real `Response` to any other reader,
- * made on first use. On Node 20 a web `Response` with a body costs more
- * than a whole raw `node:http` answer. Free of `node:*`, so the server
+ * made on first use: a web `Response` with a body costs more on Node than
+ * a whole raw `node:http` answer. Free of `node:*`, so the server
  * makes its responses without waiting for the Node edge to load.
  *
  * @module

@@ -21,9 +21,9 @@
  *   responses in flight finish (then closes their connections), and
  *   settles once every connection is closed.
  *
- * On Node 20 a web `Request`, `Response`, `ReadableStream` or `AbortSignal`
- * costs 5–40 µs to make (each is a transferable object), more than the
- * whole of a raw `node:http` answer. So the request handed to the handler
+ * A web `Request`, `Response`, `ReadableStream` or `AbortSignal` costs more
+ * on Node than a whole raw `node:http` answer (docs/npm.md has the figures).
+ * So the request handed to the handler
  * is lazy (a `Request` whose `url`, `method`, `headers` and `body` are plain
  * fields; anything else makes the real one), and `makeResponse` gives a
  * response this bridge writes straight from its bytes or stream (a

@@ -37,6 +37,7 @@
  * @module
  */
 
+import { RESOLVED } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars, requestProtocol } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
@@ -118,8 +119,6 @@ export interface ServerOptions {
   /** Log no request lines (the base `logMessage` writes nothing). @default {false} */
   quiet?: boolean;
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /** How long a forced close waits for the runtime after cancelling, in ms. */
 const FORCED_CLOSE_WAIT = 1000;
@@ -311,11 +310,15 @@ export class WSGIServer {
       logHandlerError(handler.getStderr(), handler.clientAddress, error);
       throw error;
     }
-    // Active (a forced shutdown aborts it) until its response is over.
-    const active = this.#active;
-    active.add(handler);
-    const release = () => active.delete(handler);
-    handler.finished.then(release, release);
+    // Active (a forced shutdown aborts it) until its response is over;
+    // `RESOLVED` says it was over at once.
+    const finished = handler.finished;
+    if (finished !== RESOLVED) {
+      const active = this.#active;
+      active.add(handler);
+      const release = () => active.delete(handler);
+      finished.then(release, release);
+    }
     return handler.handle === WSGIRequestHandler.prototype.handle
       ? handler.response ?? response
       : response;
@@ -677,8 +680,8 @@ function fillEnviron(
   env: Record<string, unknown>,
 ): void {
   const server = requestHandler.server;
-  // Object.assign, not a spread: Node 20's V8 makes later additions to a
-  // spread copy very slow (tens of µs per request).
+  // Object.assign, not a spread: V8 makes later additions to a spread copy
+  // slow (docs/npm.md).
   Object.assign(env, server.baseEnviron);
   addRequestVars(env, requestHandler.request, {
     serverName: server.serverName,
