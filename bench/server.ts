@@ -3,7 +3,9 @@
  * One benchmark server: `deno run -A bench/server.ts KIND CASE`, where KIND
  * is `raw` (plain `Deno.serve`), `floor` (plain `Deno.serve` that reads what
  * any gateway must read of a request: its URL, method, headers and client
- * address), `wsgi` (`toFetchHandler`) or `server` (`makeServer`, quiet),
+ * address), `floor-server` (the floor with the `Server` header
+ * `makeServer` sends: a second header costs `Deno.serve` itself), `wsgi`
+ * (`toFetchHandler`) or `server` (`makeServer`, quiet),
  * and CASE is `hello` (13 bytes),
  * `64k` (one 64 KiB body) or `stream` (256 MiB in 64 KiB chunks). Every kind
  * sends the same bytes. Prints the port it listens on.
@@ -12,14 +14,16 @@
  */
 
 import { toFetchHandler } from "../handlers.ts";
-import { makeServer } from "../simple_server.ts";
+import { makeServer, SOFTWARE_VERSION } from "../simple_server.ts";
 import type { WSGIApplication } from "../types.ts";
 
 const [kind, name] = Deno.args;
 const HELLO = new TextEncoder().encode("Hello, world!");
 const BLOCK = new Uint8Array(64 * 1024).fill(120);
 const STREAM_BLOCKS = (256 * 1024 * 1024) / BLOCK.length;
-const TEXT = { "content-type": "text/plain" };
+const TEXT: Record<string, string> = kind === "floor-server"
+  ? { "content-type": "text/plain", "server": SOFTWARE_VERSION }
+  : { "content-type": "text/plain" };
 
 function rawHandler(): (request: Request) => Response {
   switch (name) {
@@ -95,7 +99,7 @@ if (kind === "server") {
 } else {
   const handler = kind === "raw"
     ? rawHandler()
-    : kind === "floor"
+    : kind === "floor" || kind === "floor-server"
     ? floorHandler()
     : toFetchHandler(wsgiApp());
   const server = Deno.serve({
