@@ -1735,3 +1735,28 @@ describe("fromFetchHandler()", () => {
     assert.equal(innerSignal?.aborted, true);
   });
 });
+
+describe("FetchHandler logs whatever the app throws", () => {
+  const stackThrows = new Error("boom");
+  Object.defineProperty(stackThrows, "stack", {
+    get(): never {
+      throw new Error("no stack");
+    },
+  });
+  const rows: Array<[string, unknown, RegExp]> = [
+    ["Object.create(null)", Object.create(null), /^Error: \[object Object\]$/m],
+    ["an Error whose stack getter throws", stackThrows, /^Error: boom$/m],
+    ["a Symbol", Symbol("s"), /^Error: Symbol\(s\)$/m],
+  ];
+  for (const [name, thrown, logged] of rows) {
+    test(`a 500, and wsgi.errors gets it, for ${name}`, async () => {
+      const errors = new MemoryErrorStream();
+      const response = await toFetchHandler(() => {
+        throw thrown;
+      }, { errors })(new Request("http://h/"));
+      assert.equal(response.status, 500);
+      await response.body?.cancel();
+      assert.match(errors.getValue(), logged);
+    });
+  }
+});
