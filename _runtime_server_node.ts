@@ -146,7 +146,12 @@ export function listen(
     EXPECTING.add(res);
     onRequest(req, res);
   };
-  const nodeOptions = { maxHeaderSize: MAX_HEADER_SIZE };
+  // A missing Host is refused by `requestState`, with the same text body
+  // as a bad one (Node's own 400 has none).
+  const nodeOptions = {
+    maxHeaderSize: MAX_HEADER_SIZE,
+    requireHostHeader: false,
+  };
   const server: Server = secure
     ? createHttpsServer(
       { ...nodeOptions, cert: options.cert, key: options.key },
@@ -401,7 +406,8 @@ function lazyRequest(state: RequestState): Request {
 /**
  * The request's parts; `undefined` for a target or version Deno would
  * refuse;
- * `null` for a Host that is not a host, or more than one Host field.
+ * `null` for a Host that is not a host, more than one Host field, or none
+ * in an HTTP/1.1 request.
  */
 function requestState(
   req: IncomingMessage,
@@ -437,6 +443,8 @@ function requestState(
   // A Host that is not a host (a path, user info, spaces…) would change
   // what the URL means: refused.
   if (host !== "" && !HOST_REGEXP.test(host)) return null;
+  // RFC 9112 section 3.2: an HTTP/1.1 request must have a Host field.
+  if (hosts === 0 && req.httpVersionMinor === 1) return null;
   const authority = host || fallbackHost;
   let url: string | undefined;
   let path: string | undefined;

@@ -301,10 +301,20 @@ describe(`hostile requests get a clear answer (${RUNTIME})`, () => {
   test("a 400 for a bad Host says why in a short text body", async () => {
     const httpd = await serve();
     try {
-      const data = await exchange(httpd.serverPort, GET("Host: a b\r\n"));
-      const text = data.toString("latin1");
-      assert.match(text, /^HTTP\/1\.1 400 /);
-      assert.match(text, /\r\n\r\nBad Request: invalid Host header\n$/);
+      const heads = ["Host: a b\r\n", "Host: evil.example/x?\r\n"];
+      // Deno's parser refuses two Host fields with an empty 400, and cannot
+      // tell a missing Host from HTTP/1.0's (see the rows).
+      if (RUNTIME === "Node") heads.push("Host: a\r\nHost: b\r\n", "");
+      for (const head of heads) {
+        const data = await exchange(httpd.serverPort, GET(head));
+        const text = data.toString("latin1");
+        assert.match(text, /^HTTP\/1\.1 400 /, head);
+        assert.match(
+          text,
+          /\r\n\r\nBad Request: invalid Host header\n$/,
+          head,
+        );
+      }
     } finally {
       await httpd.shutdown();
     }
