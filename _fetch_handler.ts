@@ -1031,6 +1031,12 @@ export class FetchHandler extends BaseHandler {
  * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
  * request outside the prefix gets `404` without the app.
  *
+ * A fetch handler knows only the request: `HTTPS` and `wsgi.url_scheme`
+ * follow `request.url`'s scheme, which `Deno.serve` takes from an
+ * absolute-form target as sent (`GET https://… HTTP/1.1` over plain HTTP),
+ * and the `Host` field is the runtime's to check. `makeServer` decides the
+ * scheme by the connection and refuses a bad `Host` with `400`.
+ *
  * @param app The WSGI application.
  * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
  *   `scriptName`.
