@@ -9,6 +9,7 @@
  */
 
 import { headersRecord } from "./_fetch_handler.ts";
+import { BAD_REQUEST_TEXT, HOST_REGEXP } from "./_http.ts";
 
 /** An address a server listens on, or a client connects from. */
 export interface NetAddr {
@@ -110,7 +111,20 @@ export function listen(
     ...tls,
     onListen() {},
     onError: () => new Response(INTERNAL_ERROR, { status: 500 }),
-  }, handler);
+  }, (request, info) => {
+    // Deno.serve refuses two Host fields, not one that is not a host
+    // (RFC 9112 section 3.2): answered here, before the app runs, as on
+    // Node. An HTTP/1.1 request with no Host cannot be told from a legal
+    // HTTP/1.0 one (a web Request has no version): both are served.
+    const host = request.headers.get("host");
+    if (host !== null && host !== "" && !HOST_REGEXP.test(host)) {
+      return new Response(BAD_REQUEST_TEXT, {
+        status: 400,
+        headers: { connection: "close" },
+      });
+    }
+    return handler(request, info);
+  });
   const addr = server.addr;
   return {
     addr,

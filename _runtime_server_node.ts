@@ -39,7 +39,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { TOKEN_REGEXP } from "./_http.ts";
+import { BAD_REQUEST_TEXT, HOST_REGEXP, TOKEN_REGEXP } from "./_http.ts";
 import {
   HEADER_PAIRS,
   HTTP_VERSION,
@@ -60,14 +60,19 @@ import type {
 const MAX_HEADER_SIZE = 64 * 1024;
 /** Microtask turns to wait for a body stream to end before sending headers. */
 const PEEK_TURNS = 8;
+/** The HTTP versions Deno serves on HTTP/1. */
+const OK_VERSION = /^1\.[01]$/;
 /** A request target byte that is not printable ASCII: Deno refuses it. */
 const BAD_TARGET = /[^\x21-\x7e]/;
-/** A Host header: a name or IPv4 address, or an IPv6 literal; a port. */
-const HOST =
-  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::[0-9]*)?$/;
 /** What `Headers` refuses in a value. */
 const BAD_VALUE = /[\0\r\n]/;
 const INTERNAL_ERROR = new TextEncoder().encode("Internal Server Error");
+const BAD_HOST = new TextEncoder().encode(BAD_REQUEST_TEXT);
+const BAD_HOST_HEADERS = {
+  "content-type": "text/plain;charset=UTF-8",
+  "content-length": String(BAD_HOST.length),
+  "connection": "close",
+};
 /** Responses whose request awaits `100 Continue`. */
 const EXPECTING = new WeakSet<ServerResponse>();
 const ERROR_HEADERS = {
@@ -96,7 +101,12 @@ export function listen(
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const state = requestState(req, res, scheme, fallbackHost);
     if (state === undefined) {
-      res.writeHead(400, { "content-length": "0" }).end();
+      res.writeHead(400, { "content-length": "0", "connection": "close" })
+        .end();
+      return;
+    }
+    if (state === null) {
+      res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
       return;
     }
     const socket = req.socket;
@@ -116,7 +126,12 @@ export function listen(
   };
 
   function answer(res: ServerResponse, response: Response): void {
-    if (closing) res.shouldKeepAlive = false;
+    // A body the app never read (a 413 on its declared length…) is not
+    // read now either: the connection closes after the answer, as on Deno,
+    // instead of Node draining up to the whole declared length.
+    if (closing || (!res.req.complete && !res.req.readableDidRead)) {
+      res.shouldKeepAlive = false;
+    }
     try {
       sendResponse(res, response)?.catch((error) => fail(res, error));
     } catch (error) {
@@ -131,7 +146,12 @@ export function listen(
     EXPECTING.add(res);
     onRequest(req, res);
   };
-  const nodeOptions = { maxHeaderSize: MAX_HEADER_SIZE };
+  // A missing Host is refused by `requestState`, with the same text body
+  // as a bad one (Node's own 400 has none).
+  const nodeOptions = {
+    maxHeaderSize: MAX_HEADER_SIZE,
+    requireHostHeader: false,
+  };
   const server: Server = secure
     ? createHttpsServer(
       { ...nodeOptions, cert: options.cert, key: options.key },
@@ -383,22 +403,34 @@ function lazyRequest(state: RequestState): Request {
   return request;
 }
 
-/** The request's parts, or `undefined` for a target Deno would refuse. */
+/**
+ * The request's parts; `undefined` for a target or version Deno would
+ * refuse;
+ * `null` for a Host that is not a host, more than one Host field, or none
+ * in an HTTP/1.1 request.
+ */
 function requestState(
   req: IncomingMessage,
   res: ServerResponse,
   scheme: string,
   fallbackHost: string,
-): RequestState | undefined {
+): RequestState | null | undefined {
   const target = req.url ?? "";
-  if (BAD_TARGET.test(target)) return undefined;
+  // Node takes `HTTP/2.0` (and any 1.x) on its HTTP/1 port; Deno refuses
+  // a version other than 1.0 and 1.1 with 400.
+  if (BAD_TARGET.test(target) || !OK_VERSION.test(req.httpVersion)) {
+    return undefined;
+  }
   const raw = req.rawHeaders;
   let host = "";
+  let hosts = 0;
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
-    if (name.length === 4 && host === "" && name.toLowerCase() === "host") {
+    if (name.length === 4 && name.toLowerCase() === "host") {
+      // RFC 9112 section 3.2: a second Host field is a 400.
+      if (hosts++ !== 0) return null;
       host = value;
     } else if (
       (name.length === 14 && name.toLowerCase() === "content-length" &&
@@ -410,7 +442,9 @@ function requestState(
   }
   // A Host that is not a host (a path, user info, spaces…) would change
   // what the URL means: refused.
-  if (host !== "" && !HOST.test(host)) return undefined;
+  if (host !== "" && !HOST_REGEXP.test(host)) return null;
+  // RFC 9112 section 3.2: an HTTP/1.1 request must have a Host field.
+  if (hosts === 0 && req.httpVersionMinor === 1) return null;
   const authority = host || fallbackHost;
   let url: string | undefined;
   let path: string | undefined;

@@ -906,9 +906,10 @@ function fillEnviron(
     serverName: server.serverName,
     serverPort: portText(server.serverPort),
     remoteAddr: requestHandler.clientAddress,
+    // The connection's scheme, never the request target's.
+    secure: server.secure,
   });
   env.SERVER_SOFTWARE = requestHandler.serverVersion;
-  if (server.secure) env.HTTPS = "on";
 }
 
 function missingApp(

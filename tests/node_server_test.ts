@@ -1051,6 +1051,19 @@ function selfSigned(): { cert: string; key: string } | undefined {
   }
 }
 
+/** Sends `request` over TLS (any certificate) and reads the whole answer. */
+async function tlsExchange(port: number, request: string): Promise<Buffer> {
+  const socket = tlsConnect({ host: HOST, port, rejectUnauthorized: false });
+  await new Promise((resolve, reject) => {
+    socket.once("secureConnect", resolve);
+    socket.once("error", reject);
+  });
+  socket.write(request);
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 describe(`TLS (${RUNTIME})`, () => {
   const tls = selfSigned();
   test("cert and key serve HTTPS: wsgi.url_scheme https, HTTPS on", {
@@ -1060,19 +1073,24 @@ describe(`TLS (${RUNTIME})`, () => {
       startResponse("200 OK", [["Content-Type", "text/plain"]]);
       return [bytes(`${environ["wsgi.url_scheme"]} ${environ.HTTPS}`)];
     }, tls);
-    const socket = tlsConnect({
-      host: HOST,
-      port: httpd.serverPort,
-      rejectUnauthorized: false,
-    });
-    await new Promise((resolve, reject) => {
-      socket.once("secureConnect", resolve);
-      socket.once("error", reject);
-    });
-    socket.write(get("/"));
-    const chunks: Buffer[] = [];
-    for await (const chunk of socket) chunks.push(chunk as Buffer);
-    const r = parse(Buffer.concat(chunks));
+    const r = parse(await tlsExchange(httpd.serverPort, get("/")));
+    assert.equal(r.body.toString(), "https on");
+  });
+
+  test("over TLS an absolute-form http:// target stays https", {
+    skip: tls === undefined && "needs openssl",
+  }, async () => {
+    await using httpd = await serve((environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(`${environ["wsgi.url_scheme"]} ${environ.HTTPS}`)];
+    }, tls);
+    const target = `http://${HOST}/`;
+    const r = parse(
+      await tlsExchange(
+        httpd.serverPort,
+        `GET ${target} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
     assert.equal(r.body.toString(), "https on");
   });
 
