@@ -14,9 +14,9 @@
  *   errors aborts the message (the client sees it cut off).
  * - A body known whole goes out with `Content-Length`, HEAD included;
  *   anything else is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
- * - The canonical reason phrase; no `Content-Length` on 204 and 304; a
- *   request target with raw bytes outside printable ASCII gets an empty 400
- *   before any handler runs; request heads up to 64 KiB.
+ * - The canonical reason phrase; no `Content-Length` on 204 and 304, only
+ *   `0` on 205; a request target with raw bytes outside printable ASCII gets
+ *   an empty 400 before any handler runs; request heads up to 64 KiB.
  * - `shutdown()` stops accepting, closes idle keep-alive connections, lets
  *   responses in flight finish (then closes their connections), and
  *   settles once every connection is closed.
@@ -621,9 +621,9 @@ interface HeadList {
 /**
  * Checks `headers` as `new Response` does (unless the caller did), and
  * makes the `writeHead` list
- * (values trimmed; no `Content-Length` on 204 and 304; for a body known
- * whole, its `Content-Length` unless the headers have one), sized exactly:
- * one look to check and count, one to fill.
+ * (values trimmed; no `Content-Length` on 204 and 304, only `0` on 205;
+ * for a body known whole, its `Content-Length` unless the headers have one),
+ * sized exactly: one look to check and count, one to fill.
  */
 function checkedHead(
   status: number,
@@ -633,6 +633,9 @@ function checkedHead(
 ): string[] {
   const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
   const noLength = status === 204 || status === 304;
+  // 205 has no content and must say so (RFC 9110, 15.3.6): Content-Length 0,
+  // else a keep-alive client reads the next response as its body.
+  const reset = status === 205;
   let lengths = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
@@ -641,16 +644,17 @@ function checkedHead(
       lengths++;
     }
   }
-  const addLength = lengths === 0 && !noLength &&
-    !(body instanceof ReadableStream);
+  const dropLength = noLength || reset;
+  const addLength = reset ||
+    (lengths === 0 && !noLength && !(body instanceof ReadableStream));
   const list: string[] = new Array(
-    (pairs.length - (noLength ? lengths : 0) + (addLength ? 1 : 0)) * 2,
+    (pairs.length - (dropLength ? lengths : 0) + (addLength ? 1 : 0)) * 2,
   );
   let at = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
     if (
-      noLength && lengths !== 0 && name.length === 14 &&
+      dropLength && lengths !== 0 && name.length === 14 &&
       name.toLowerCase() === "content-length"
     ) {
       continue;
@@ -660,7 +664,7 @@ function checkedHead(
   }
   if (addLength) {
     list[at++] = "content-length";
-    list[at] = body === null ? "0" : String(body.length);
+    list[at] = body instanceof Uint8Array ? String(body.length) : "0";
   }
   return list;
 }
@@ -668,10 +672,12 @@ function checkedHead(
 function responseHead(response: Response): HeadList {
   const list: string[] = [];
   let hasLength = false;
-  const noLength = response.status === 204 || response.status === 304;
+  // 204 and 304 send none, 205 only 0 (added with the empty body)
+  const dropLength = response.status === 204 || response.status === 205 ||
+    response.status === 304;
   response.headers.forEach((value, name) => {
     if (name === "content-length") {
-      if (noLength) return;
+      if (dropLength) return;
       hasLength = true;
     }
     list.push(name, value);

@@ -442,6 +442,35 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     }
   });
 
+  test("205 goes out with no body and no Content-Length but 0, so the next response on the connection stays whole", async () => {
+    for (const declared of [[], [["Content-Length", "5"]]]) {
+      await using httpd = await serve((environ, startResponse) => {
+        if (environ.PATH_INFO === "/next") {
+          startResponse("200 OK", [["Content-Type", "text/plain"]]);
+          return [bytes("next")];
+        }
+        startResponse("205 Reset Content", declared as [string, string][]);
+        return [bytes("hello")];
+      });
+      // Both requests on one connection: a Content-Length the 205 does not
+      // honour would swallow the start of the second response.
+      const raw = (await exchange(
+        httpd.serverPort,
+        `GET / HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` + get("/next"),
+      )).toString("latin1");
+      const end = raw.indexOf("\r\n\r\n");
+      const first = parse(Buffer.from(raw.slice(0, end + 4), "latin1"));
+      assert.equal(first.statusLine, "HTTP/1.1 205 Reset Content");
+      assert.ok(
+        [undefined, "0"].includes(first.headers.get("content-length")),
+        `Content-Length ${first.headers.get("content-length")}`,
+      );
+      const second = parse(Buffer.from(raw.slice(end + 4), "latin1"));
+      assert.equal(second.statusLine, "HTTP/1.1 200 OK");
+      assert.equal(second.body.toString(), "next");
+    }
+  });
+
   test("the canonical reason phrase goes out, whatever the app says", async () => {
     await using httpd = await serve((_environ, startResponse) => {
       startResponse("404 Nothing Here", [["Content-Type", "text/plain"]]);
