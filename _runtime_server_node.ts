@@ -119,17 +119,27 @@ export function listen(
     }
     // A response made at once is written in this turn, as a raw answer is.
     if (response instanceof Promise) {
-      response.then((made) => answer(res, made), (error) => fail(res, error));
+      response.then(
+        (made) => answer(res, made, state.hasBody),
+        (error) => fail(res, error),
+      );
     } else {
-      answer(res, response);
+      answer(res, response, state.hasBody);
     }
   };
 
-  function answer(res: ServerResponse, response: Response): void {
+  function answer(
+    res: ServerResponse,
+    response: Response,
+    hasBody: boolean,
+  ): void {
     // A body the app never read (a 413 on its declared length…) is not
     // read now either: the connection closes after the answer, as on Deno,
-    // instead of Node draining up to the whole declared length.
-    if (closing || (!res.req.complete && !res.req.readableDidRead)) {
+    // instead of Node draining up to the whole declared length. (A request
+    // without a body is not `complete` yet in the turn it arrives.)
+    if (
+      closing || (hasBody && !res.req.complete && !res.req.readableDidRead)
+    ) {
       res.shouldKeepAlive = false;
     }
     try {

@@ -259,6 +259,23 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     assert.equal(r.body.length, 0);
   });
 
+  test("an answer made at once keeps the connection alive for the next request", async () => {
+    await using httpd = await serve(hello);
+    const responses = parseAll(
+      await exchange(
+        httpd.serverPort,
+        `GET /1 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` +
+          `GET /2 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` + get("/3"),
+      ),
+    );
+    assert.deepEqual(responses.map((r) => r.body.toString()), [
+      "hello",
+      "hello",
+      "hello",
+    ]);
+    assert.notEqual(responses[0].headers.get("connection"), "close");
+  });
+
   test("a pair changed after startResponse goes out as checked; the server lives on", async () => {
     await using httpd = await serve((environ, startResponse) => {
       const headers: Array<[string, string]> = [["X-A", "ok"]];
