@@ -186,6 +186,7 @@ export function listen(
     },
     ready,
     shutdown,
+    abandon: () => server.closeAllConnections(),
   };
 }
 
