@@ -2,9 +2,11 @@
 /**
  * The npm package in child Node processes, where what keeps a process alive
  * shows: a server that shut down lets its process exit by itself, whatever
- * its app and clients do. It needs the npm build (`npm run build`), so it
- * runs under `node --test` only; `deno test` skips it (Deno's are in
- * `deno_simple_server_test.ts`).
+ * its app and clients do; a CGI script (`CGIHandler`) exits once it read
+ * `CONTENT_LENGTH` bytes.
+ * It needs the npm build (`npm run build`), so it runs under `node --test`
+ * only; `deno test` skips it (Deno's are in `deno_simple_server_test.ts`
+ * and `deno_cgi_test.ts`).
  *
  * @module
  */
@@ -155,6 +157,41 @@ describe("a server process after shutdown", { skip: SKIP }, () => {
         await within(closed, 2000, "the connection's close");
       } finally {
         socket.destroy();
+      }
+    });
+  });
+});
+
+/** A CGI script: `CGIHandler` running `app` (source text). */
+function cgiSource(app: string): string {
+  return `import { CGIHandler } from ${built("handlers.js")};
+await new CGIHandler().run(${app});
+`;
+}
+
+describe("CGIHandler in a CGI script on Node", { skip: SKIP }, () => {
+  test("exits once it read CONTENT_LENGTH bytes, standard input left open", async () => {
+    await withTempDir(async (dir) => {
+      const run = runModule(
+        dir,
+        cgiSource(`async (environ, startResponse) => {
+  const body = await environ["wsgi.input"].read();
+  startResponse("200 OK", [["Content-Type", "application/octet-stream"]]);
+  return [body];
+}`),
+        { REQUEST_METHOD: "POST", CONTENT_LENGTH: "10" },
+      );
+      try {
+        run.child.stdin!.write("0123456789"); // and never closed
+        assert.equal(await exitWithin(run, 5000), 0);
+        assert.equal(
+          run.stdout().toString("latin1"),
+          "Status: 200 OK\r\nContent-Type: application/octet-stream\r\n" +
+            "Content-Length: 10\r\n\r\n0123456789",
+        );
+        assert.equal(run.stderr(), "");
+      } finally {
+        run.child.stdin!.destroy();
       }
     });
   });
