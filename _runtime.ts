@@ -43,6 +43,7 @@ interface DenoLike {
 
 interface NodeStreamLike {
   write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  on(event: "error", handler: (error: Error) => void): void;
 }
 
 interface ProcessLike {
@@ -175,7 +176,16 @@ function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
   });
 }
 
+/** Streams given an `error` listener (see `nodeWritable`). */
+const LISTENED = new WeakSet<NodeStreamLike>();
+
 function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
+  // A closed pipe (EPIPE) also reaches each write's callback, as a hang-up:
+  // the event must not end the process as an unhandled error.
+  if (!LISTENED.has(stream)) {
+    LISTENED.add(stream);
+    stream.on("error", () => {});
+  }
   return new WritableStream({
     write(chunk): Promise<void> {
       return new Promise((resolve, reject) => {

@@ -3,10 +3,10 @@
  * The npm package in child Node processes, where what keeps a process alive
  * shows: a server that shut down lets its process exit by itself, whatever
  * its app and clients do; a CGI script (`CGIHandler`) exits once it read
- * `CONTENT_LENGTH` bytes.
+ * `CONTENT_LENGTH` bytes, and takes a closed standard output as a hang-up.
  * It needs the npm build (`npm run build`), so it runs under `node --test`
- * only; `deno test` skips it (Deno's are in `deno_simple_server_test.ts`
- * and `deno_cgi_test.ts`).
+ * only; `deno test` skips it (the server's Deno tests are in
+ * `deno_simple_server_test.ts`).
  *
  * @module
  */
@@ -193,6 +193,33 @@ describe("CGIHandler in a CGI script on Node", { skip: SKIP }, () => {
       } finally {
         run.child.stdin!.destroy();
       }
+    });
+  });
+
+  test("a standard output closed early is a hang-up: close() runs once, exit 0", async () => {
+    await withTempDir(async (dir) => {
+      const run = runModule(
+        dir,
+        cgiSource(`(_environ, startResponse) => {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  const chunk = new TextEncoder().encode("x".repeat(1000) + "\\n");
+  return {
+    *[Symbol.iterator]() {
+      for (;;) yield chunk;
+    },
+    close() {
+      process.stderr.write("close()\\n");
+    },
+  };
+}`),
+        { REQUEST_METHOD: "GET" },
+      );
+      run.child.stdin!.end();
+      // As \`| head -c 100\` does: read a little, then close the pipe.
+      await until(() => run.stdout().length >= 100, 5000, "the first bytes");
+      run.child.stdout!.destroy();
+      assert.equal(await exitWithin(run, 5000), 0);
+      assert.equal(run.stderr(), "close()\n");
     });
   });
 });
