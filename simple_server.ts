@@ -441,8 +441,13 @@ export class WSGIServer {
 
   /**
    * Shuts down gracefully: stops accepting, lets running requests finish for
-   * `gracePeriod`, then cancels what is left (and waits at most one more
-   * second for clients that stopped reading). Queued requests get `503`.
+   * `gracePeriod`, then cancels what is left: a request whose app has not
+   * answered yet gets `503`, a body being sent is cut off. It then waits at
+   * most one more second for the cut bodies' `close()` (run at their next
+   * chunk) and for clients that stopped reading, and closes the connections
+   * left, so that nothing of the server keeps the process alive (on Deno, a
+   * connection whose client stopped reading stays until the client goes:
+   * Deno has no way to cut it). Queued requests get `503`.
    *
    * @returns Settles once the server is closed.
    */

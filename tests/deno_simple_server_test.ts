@@ -934,6 +934,42 @@ describe("WSGIServer life cycle", () => {
     }
   });
 
+  test("an app that answers after the grace period: its client got 503, and its body is still closed once", async () => {
+    let closes = 0;
+    const late = gate();
+    const httpd = serve(async (_environ, startResponse) => {
+      await late.promise;
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return {
+        async *[Symbol.asyncIterator]() {
+          for (;;) {
+            yield bytes("late");
+            await tick(10);
+          }
+        },
+        close() {
+          closes++;
+        },
+      };
+    }, { gracePeriod: 100 });
+    try {
+      const waiting = fetch(urlOf(httpd));
+      await tick(50);
+      const stopping = httpd.shutdown();
+      const response = await within(waiting, 3000, "the response");
+      assert.equal(response.status, 503);
+      await response.body?.cancel();
+      late.open();
+      await until(() => closes === 1, 2000, "close()");
+      await within(stopping, 3000, "shutdown()");
+      await tick(50);
+      assert.equal(closes, 1);
+    } finally {
+      late.open();
+      await closeQuietly(httpd);
+    }
+  });
+
   test("after shutdown's grace period, an app that never answers gets 503 and the process exits by itself", async () => {
     const dir = await Deno.makeTempDir({ prefix: "wsgiref_exit_" });
     try {
