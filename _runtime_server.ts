@@ -45,6 +45,11 @@ export interface RuntimeServer {
   readonly ready: Promise<NetAddr>;
   /** Stops accepting, waits for responses in flight, then closes. */
   shutdown(): Promise<void>;
+  /**
+   * After `shutdown()` has waited long enough: closes the connections left
+   * (a client that stopped reading), so none keeps the process alive.
+   */
+  abandon(): void;
 }
 
 /** The status and headers of a response, as `new Response` takes them. */
@@ -80,7 +85,7 @@ interface DenoServe {
       request: Request,
       info: ServeInfo,
     ) => Response | Promise<Response>,
-  ): { addr: NetAddr; shutdown(): Promise<void> };
+  ): { addr: NetAddr; shutdown(): Promise<void>; unref(): void };
 }
 
 const deno = (globalThis as { Deno?: DenoServe }).Deno;
@@ -130,6 +135,9 @@ export function listen(
     addr,
     ready: Promise.resolve(addr),
     shutdown: () => server.shutdown(),
+    // Deno cannot cut a connection that waits for its client: it only
+    // stops the server from keeping the process alive.
+    abandon: () => server.unref(),
   };
 }
 
@@ -191,6 +199,9 @@ function listenElsewhere(
         return; // never listened
       }
       await running.shutdown();
+    },
+    abandon(): void {
+      server.then((running) => running.abandon(), () => {});
     },
   };
 }

@@ -40,6 +40,7 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { BAD_REQUEST_TEXT, HOST_REGEXP, TOKEN_REGEXP } from "./_http.ts";
+import { pulledStream } from "./_runtime.ts";
 import {
   HEADER_PAIRS,
   HTTP_VERSION,
@@ -216,6 +217,7 @@ export function listen(
     },
     ready,
     shutdown,
+    abandon: () => server.closeAllConnections(),
   };
 }
 
@@ -489,53 +491,26 @@ function bodyStream(
   req: IncomingMessage,
   res: ServerResponse,
 ): ReadableStream<Uint8Array> {
-  let done = false;
   // `Expect: 100-continue` (see checkContinue): the client waits for a
   // go-ahead, sent on the first read, as Deno does.
   let expecting = EXPECTING.has(res);
-  return new ReadableStream<Uint8Array>({
-    start(controller): void {
-      req.pause();
-      req.on("data", (chunk: Uint8Array) => {
-        if (done) return;
-        controller.enqueue(
-          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-        );
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.once("end", () => {
-        if (!done) controller.close();
-        done = true;
-      });
-      req.once("error", (error) => {
-        if (!done) controller.error(error);
-        done = true;
-      });
-      // A hang-up before the end (Node 20: "aborted", then "close").
-      req.once("close", () => {
-        if (!done && !req.complete) {
-          controller.error(hangUp());
-        }
-        done = true;
-      });
-    },
+  return pulledStream(req, {
     pull(): void {
       if (expecting) {
         expecting = false;
         EXPECTING.delete(res);
         if (!res.headersSent) res.writeContinue();
       }
-      req.resume();
     },
     cancel(): void {
       // The app read all it wanted (or too much): discard the rest, and
       // close the connection after the response unless the body ended.
-      done = true;
       req.resume();
       if (!req.complete && !res.headersSent) res.shouldKeepAlive = false;
     },
-    // Pulled only when a read waits: nothing is read ahead of the app.
-  }, { highWaterMark: 0 });
+    // A hang-up before the end (Node 20: "aborted", then "close").
+    closed: () => req.complete ? undefined : hangUp(),
+  });
 }
 
 function hangUp(): Error {

@@ -94,3 +94,26 @@ export async function exchange(
   socket.write(request);
   return await within(readAll(socket), 10_000, "the response");
 }
+
+/**
+ * An app module's source (for a server started as a child process): a
+ * body that never ends, one chunk every 200 ms (so a cut body is closed
+ * well after the cut), whose `close()` writes the line `close()` to stderr.
+ */
+export const NEVER_ENDING_APP = `import process from "node:process";
+const chunk = new TextEncoder().encode("x".repeat(1024));
+export default (_environ, startResponse) => {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        yield chunk;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    close() {
+      process.stderr.write("close()\\n");
+    },
+  };
+};
+`;
