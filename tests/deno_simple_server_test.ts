@@ -25,7 +25,9 @@ import { MemoryErrorStream } from "../_error_stream.ts";
 import type { ErrorStream, ResponseBody, WSGIApplication } from "../types.ts";
 import {
   bytes,
+  concat,
   gate,
+  latin1,
   NEVER_ENDING_APP,
   tick,
   until,
@@ -43,14 +45,6 @@ function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
-}
-
-function latin1(data: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < data.length; i += 8192) {
-    text += String.fromCharCode(...data.subarray(i, i + 8192));
-  }
-  return text;
 }
 
 /** Whether `promise` settled within `ms`. */
@@ -198,16 +192,6 @@ async function rawExchange(
     clearTimeout(timer);
     close();
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /** Whether a TCP connection to `port` is refused. */
