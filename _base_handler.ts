@@ -84,14 +84,32 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * `read()` as a string, or `fallback` when it throws: a thrown value may be
+ * anything (`Object.create(null)` has no `toString`, a `stack` getter may
+ * throw), and every failure must still be logged.
+ */
+function textOf(read: () => unknown, fallback: string): string {
+  try {
+    const value = read();
+    return typeof value === "string" ? value : String(value);
+  } catch {
+    return fallback;
+  }
+}
+
 /** Formats an error as Python's `traceback.print_exception` lays it out. */
 function formatException(error: unknown, limit?: number): string {
   if (!(error instanceof Error)) {
-    return `Traceback (most recent call last):\nError: ${String(error)}\n`;
+    const text = textOf(
+      () => String(error),
+      textOf(() => Object.prototype.toString.call(error), "(unprintable)"),
+    );
+    return `Traceback (most recent call last):\nError: ${text}\n`;
   }
-  let frames = (error.stack ?? "").split("\n").filter((line) =>
-    /^\s+at /.test(line)
-  ).reverse();
+  let frames = textOf(() => error.stack ?? "", "").split("\n").filter((
+    line,
+  ) => /^\s+at /.test(line)).reverse();
   if (limit !== undefined) {
     frames = limit >= 0 ? frames.slice(0, limit) : frames.slice(limit);
   }
@@ -99,9 +117,9 @@ function formatException(error: unknown, limit?: number): string {
     ? "Traceback (most recent call last):\n"
     : "";
   const body = frames.map((line) => `  ${line.trim()}\n`).join("");
-  const message = error.message === ""
-    ? error.name
-    : `${error.name}: ${error.message}`;
+  const name = textOf(() => error.name, "Error");
+  const text = textOf(() => error.message, "(unprintable message)");
+  const message = text === "" ? name : `${name}: ${text}`;
   return head + body + message + "\n";
 }
 

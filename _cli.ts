@@ -4,7 +4,7 @@
  * module's export, until Ctrl-C or SIGTERM.
  *
  * ```sh
- * deno run -A simple_server.ts [--host H] [--port P] [app.ts[:export]]
+ * deno run -A simple_server.ts [--host H] [--port P] [--grace-period MS] [app.ts[:export]]
  * ```
  *
  * @module
@@ -40,7 +40,8 @@ export interface ServerModule {
  * @returns The text.
  */
 export function usage(program: string): string {
-  return `Usage: ${program} [--host HOST] [--port PORT] [MODULE[:EXPORT]]
+  return `Usage: ${program} [--host HOST] [--port PORT] [--grace-period MS]
+       [MODULE[:EXPORT]]
 
 Serves a WSGI app over HTTP: the demo app, or the export EXPORT (default:
 "default") of the module MODULE, a path or URL.
@@ -48,6 +49,9 @@ Serves a WSGI app over HTTP: the demo app, or the export EXPORT (default:
 Options:
   --host HOST   the address to bind (default: 127.0.0.1)
   --port PORT   the port, 0 for any free one (default: 8000)
+  --grace-period MS
+                how long a shutdown lets running requests finish, in
+                milliseconds, before it cuts them off (default: 10000)
   -h, --help    print this help
 
 Ctrl-C or SIGTERM stops the server gracefully; so does stopping npm when
@@ -91,6 +95,7 @@ export class PermissionNeededError extends Error {
 const OPTIONS = {
   host: { type: "string" },
   port: { type: "string" },
+  "grace-period": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -100,6 +105,8 @@ export interface CliOptions {
   host: string;
   /** The port. */
   port: number;
+  /** How long a shutdown lets running requests finish, in ms. */
+  gracePeriod: number;
   /** The app module, if any. */
   module?: string;
   /** The export to serve. */
@@ -113,7 +120,8 @@ export interface CliOptions {
  *
  * @param args The arguments, without the program.
  * @returns What they ask for.
- * @throws {UsageError} For an unknown flag, a bad port, or extra arguments.
+ * @throws {UsageError} For an unknown flag, a bad port or grace period, or
+ *   extra arguments.
  */
 export function parseCommandLine(args: string[]): CliOptions {
   // Not strict: parseArgs' own messages quote unevenly (`as in '-- "--x"`).
@@ -124,7 +132,12 @@ export function parseCommandLine(args: string[]): CliOptions {
     allowPositionals: true,
     tokens: true,
   });
-  const values: { host?: string; port?: string; help?: boolean } = {};
+  const values: {
+    host?: string;
+    port?: string;
+    "grace-period"?: string;
+    help?: boolean;
+  } = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === "positional") {
@@ -136,7 +149,9 @@ export function parseCommandLine(args: string[]): CliOptions {
           throw new UsageError(`${rawName} takes no value`);
         }
         values.help = true;
-      } else if (name === "host" || name === "port") {
+      } else if (
+        name === "host" || name === "port" || name === "grace-period"
+      ) {
         if (value === undefined) {
           throw new UsageError(`${rawName} needs a value`);
         }
@@ -153,6 +168,15 @@ export function parseCommandLine(args: string[]): CliOptions {
     throw new UsageError(
       `--port must be an integer from 0 to 65535, got ${
         JSON.stringify(portText)
+      }`,
+    );
+  }
+  const graceText = values["grace-period"] ?? "10000";
+  const gracePeriod = Number(graceText);
+  if (!/^[0-9]+$/.test(graceText) || !Number.isSafeInteger(gracePeriod)) {
+    throw new UsageError(
+      `--grace-period must be a non-negative integer of ms, got ${
+        JSON.stringify(graceText)
       }`,
     );
   }
@@ -176,7 +200,14 @@ export function parseCommandLine(args: string[]): CliOptions {
       module = spec;
     }
   }
-  return { host, port, module, exportName, help: values.help ?? false };
+  return {
+    host,
+    port,
+    gracePeriod,
+    module,
+    exportName,
+    help: values.help ?? false,
+  };
 }
 
 /**
@@ -272,7 +303,9 @@ export async function main(
   }
   let httpd;
   try {
-    httpd = makeServer(options.host, options.port, app);
+    httpd = makeServer(options.host, options.port, app, {
+      gracePeriod: options.gracePeriod,
+    });
   } catch (error) {
     const flag = missingPermissionFlag(error);
     if (flag) {

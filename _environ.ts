@@ -8,6 +8,8 @@
  * - `QUERY_STRING` is the raw query, without `?`.
  * - `CONTENT_TYPE` is `text/plain` when absent (as Python);
  *   `CONTENT_LENGTH` is `""` when absent, and absent for a chunked body.
+ * - `HTTPS` is `on` over TLS: the server says so (`ConnectionInfo.secure`);
+ *   without it, when the request URL is `https` (the runtime's word).
  * - `SERVER_PROTOCOL` is the version the request carries (`HTTP_VERSION`,
  *   given by the Node server), else `HTTP/1.1`: a web `Request` has none.
  * - `HTTP_HOST` is the Host field, else the URL's authority (HTTP/2's
@@ -34,6 +36,13 @@ export interface ConnectionInfo {
   serverPort?: string;
   /** The client's address. */
   remoteAddr?: { hostname: string; port: number };
+  /**
+   * Whether the connection is TLS: it alone decides `HTTPS` (a server
+   * knows). Default: the request URL's scheme, which a runtime may take
+   * from an absolute-form request target (`GET https://… HTTP/1.1` over
+   * plain HTTP), so only a gateway that knows nothing better trusts it.
+   */
+  secure?: boolean;
 }
 
 /**
@@ -225,7 +234,7 @@ export function addRequestVars(
       : url.indexOf("/", hostStart);
     if (pathStart === -1) pathStart = url.length;
     target = url.slice(pathStart);
-    https = url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
+    https = info.secure ?? url.charCodeAt(schemeEnd - 1) === 115; /* "https" */
     const authority = url.slice(hostStart, pathStart);
     // With no Host field (HTTP/2 sends `:authority`, which the runtime puts
     // in the URL), the URL's authority is the host the client asked for;

@@ -15,6 +15,7 @@ import { addRequestVars, type ConnectionInfo, mountAt } from "./_environ.ts";
 import {
   AssertionError,
   ClientDisconnectedError,
+  isClientDisconnect,
   RequestBodyTooLargeError,
 } from "./_errors.ts";
 import { STDERR } from "./_error_stream.ts";
@@ -24,7 +25,7 @@ import {
   isLengthName,
   isNullBody,
 } from "./_http.ts";
-import { WSGIInput } from "./_input.ts";
+import { isBodyError, WSGIInput } from "./_input.ts";
 import type {
   ErrorStream,
   FetchHandlerOptions,
@@ -37,6 +38,7 @@ import type {
 
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
 const TOO_LARGE_BODY = new TextEncoder().encode("Request body too large");
+const BAD_BODY = new TextEncoder().encode("Bad Request: malformed body");
 
 function statusCode(status: string): number {
   return (status.charCodeAt(0) - 48) * 100 + (status.charCodeAt(1) - 48) * 10 +
@@ -757,19 +759,27 @@ export class FetchHandler extends BaseHandler {
 
   /**
    * Logs `error`; answers `413` for a request body over
-   * `maxRequestBodySize`, else the error page, if the headers are unsent;
-   * else aborts the response body, so the client sees it was cut off.
+   * `maxRequestBodySize`, `400` for a request body the runtime could not
+   * read (a malformed chunked body, where the runtime reports it as a read
+   * error), else the error page, if the headers are unsent; else aborts
+   * the response body, so the client sees it was cut off.
    *
    * @param error The error that ended the response.
    */
   override async handleError(error: unknown): Promise<void> {
     if (!this.headersSent) {
-      if (error instanceof RequestBodyTooLargeError) {
+      const tooLarge = error instanceof RequestBodyTooLargeError;
+      // A hang-up is no bad request (and nobody reads the answer).
+      if (
+        tooLarge || (isBodyError(error) && !isClientDisconnect(error))
+      ) {
         this.logException(error);
         const status = this.errorStatus;
         const body = this.errorBody;
-        this.errorStatus = "413 Content Too Large";
-        this.errorBody = TOO_LARGE_BODY;
+        this.errorStatus = tooLarge
+          ? "413 Content Too Large"
+          : "400 Bad Request";
+        this.errorBody = tooLarge ? TOO_LARGE_BODY : BAD_BODY;
         try {
           this.#whole = undefined;
           this.result = this.errorOutput(
@@ -810,6 +820,12 @@ export class FetchHandler extends BaseHandler {
  * Mounted under a prefix (`app.all("/wsgi/*", …)` in Hono), give it as
  * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
  * request outside the prefix gets `404` without the app.
+ *
+ * A fetch handler knows only the request: `HTTPS` and `wsgi.url_scheme`
+ * follow `request.url`'s scheme, which `Deno.serve` takes from an
+ * absolute-form target as sent (`GET https://… HTTP/1.1` over plain HTTP),
+ * and the `Host` field is the runtime's to check. `makeServer` decides the
+ * scheme by the connection and refuses a bad `Host` with `400`.
  *
  * @param app The WSGI application.
  * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,

@@ -27,6 +27,22 @@ import { RequestBodyTooLargeError } from "./_errors.ts";
 
 import type { InputStream } from "./types.ts";
 
+/** Errors the request body's stream failed with (not this module's own). */
+const BODY_ERRORS = new WeakSet<object>();
+
+/**
+ * Whether `error` is one a request body's stream failed with while
+ * `wsgi.input` read it (a malformed chunked body, a hang-up…), rather than
+ * an error of the app or of `wsgi.input`'s own checks.
+ *
+ * @param error What the app threw.
+ * @returns `true` for an error of the body stream.
+ */
+export function isBodyError(error: unknown): boolean {
+  return typeof error === "object" && error !== null &&
+    BODY_ERRORS.has(error);
+}
+
 /** Options of {@linkcode WSGIInput}. */
 export interface WSGIInputOptions {
   /**
@@ -330,7 +346,18 @@ export class WSGIInput implements InputStream {
     try {
       this.#reader ??= this.#stream!.getReader();
       for (;;) {
-        const { done, value } = await this.#reader.read();
+        let result: Awaited<
+          ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
+        >;
+        try {
+          result = await this.#reader.read();
+        } catch (error) {
+          if (typeof error === "object" && error !== null) {
+            BODY_ERRORS.add(error);
+          }
+          throw error;
+        }
+        const { done, value } = result;
         if (this.#cancelled) return false;
         if (done) {
           this.#ended = true;

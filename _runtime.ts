@@ -43,10 +43,11 @@ interface DenoLike {
 
 interface NodeStreamLike {
   write(chunk: Uint8Array, callback: (error?: Error | null) => void): boolean;
+  on(event: "error", handler: (error: Error) => void): void;
 }
 
 interface ProcessLike {
-  stdin: AsyncIterable<Uint8Array>;
+  stdin: NodeReadableLike;
   stdout: NodeStreamLike;
   stderr: NodeStreamLike;
   env: Record<string, string | undefined>;
@@ -76,11 +77,115 @@ export function runtimeVersion(): string {
 /** The process's standard input as a web stream. */
 export function stdinStream(): ReadableStream<Uint8Array> {
   if (deno) return deno.stdin.readable;
-  if (process) return ReadableStream.from(process.stdin);
+  if (process) return stdinOf(process.stdin);
   throw new Error("this runtime has no standard input: expected Deno or Node");
 }
 
+/** A Node readable stream, as `pulledStream` uses it. */
+export interface NodeReadableLike {
+  pause(): void;
+  resume(): void;
+  /** A socket's (a pipe's, a terminal's): whether it keeps the process alive. */
+  ref?(): void;
+  unref?(): void;
+  on(event: "data", handler: (chunk: Uint8Array) => void): void;
+  once(event: "end" | "close", handler: () => void): void;
+  once(event: "error", handler: (error: Error) => void): void;
+}
+
+/** What a `pulledStream` does besides reading; each hook is optional. */
+export interface PullHooks {
+  /** Between pulls (default: `pause()`). */
+  idle?(): void;
+  /** On each pull, before the stream resumes. */
+  pull?(): void;
+  /** When the web stream is cancelled (default: `idle`). */
+  cancel?(): void;
+  /** On `close` before the end: the error to end the web stream with. */
+  closed?(): Error | undefined;
+}
+
+/**
+ * A Node readable stream as a web stream read only when pulled: paused
+ * (`idle`) whenever the web stream's queue is full, resumed on the next
+ * pull, so nothing is read ahead of the reader.
+ *
+ * @param stream The Node stream.
+ * @param hooks What else to do at each step.
+ * @returns The web stream.
+ */
+export function pulledStream(
+  stream: NodeReadableLike,
+  hooks: PullHooks = {},
+): ReadableStream<Uint8Array> {
+  let done = false;
+  const idle = hooks.idle ?? (() => stream.pause());
+  return new ReadableStream<Uint8Array>({
+    start(controller): void {
+      idle();
+      stream.on("data", (chunk) => {
+        if (done) return;
+        controller.enqueue(
+          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        );
+        if ((controller.desiredSize ?? 0) <= 0) idle();
+      });
+      stream.once("end", () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      stream.once("error", (error) => {
+        if (!done) controller.error(error);
+        done = true;
+      });
+      const closed = hooks.closed;
+      if (closed !== undefined) {
+        stream.once("close", () => {
+          const error = done ? undefined : closed();
+          if (error !== undefined) controller.error(error);
+          done = true;
+        });
+      }
+    },
+    pull(): void {
+      hooks.pull?.();
+      stream.resume();
+    },
+    cancel(): void {
+      done = true;
+      (hooks.cancel ?? idle)();
+    },
+    // Pulled only when a read waits: nothing is read ahead of the reader.
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * Standard input as a `pulledStream`, unref'd between pulls: a paused pipe
+ * still reads ahead, so a CGI script that read its `CONTENT_LENGTH` bytes
+ * would otherwise wait for the server to close its standard input.
+ */
+function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
+  return pulledStream(stdin, {
+    idle(): void {
+      stdin.pause();
+      stdin.unref?.();
+    },
+    pull(): void {
+      stdin.ref?.();
+    },
+  });
+}
+
+/** Streams given an `error` listener (see `nodeWritable`). */
+const LISTENED = new WeakSet<NodeStreamLike>();
+
 function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
+  // A closed pipe (EPIPE) also reaches each write's callback, as a hang-up:
+  // the event must not end the process as an unhandled error.
+  if (!LISTENED.has(stream)) {
+    LISTENED.add(stream);
+    stream.on("error", () => {});
+  }
   return new WritableStream({
     write(chunk): Promise<void> {
       return new Promise((resolve, reject) => {

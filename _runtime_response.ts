@@ -138,9 +138,9 @@ export function lightResponse(
 
 /**
  * Checks `headers` as `new Response` does, and makes the `writeHead` list
- * (values trimmed; no `Content-Length` on 204 and 304; for a body known
- * whole, its `Content-Length` unless the headers have one), sized exactly:
- * one look to check and count, one to fill.
+ * (values trimmed; no `Content-Length` on 204 and 304, only `0` on 205;
+ * for a body known whole, its `Content-Length` unless the headers have one),
+ * sized exactly: one look to check and count, one to fill.
  */
 function checkedHead(
   status: number,
@@ -149,6 +149,9 @@ function checkedHead(
 ): string[] {
   const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
   const noLength = status === 204 || status === 304;
+  // 205 has no content and must say so (RFC 9110, 15.3.6): Content-Length 0,
+  // else a keep-alive client reads the next response as its body.
+  const reset = status === 205;
   let lengths = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
@@ -157,16 +160,17 @@ function checkedHead(
       lengths++;
     }
   }
-  const addLength = lengths === 0 && !noLength &&
-    !(body instanceof ReadableStream);
+  const dropLength = noLength || reset;
+  const addLength = reset ||
+    (lengths === 0 && !noLength && !(body instanceof ReadableStream));
   const list: string[] = new Array(
-    (pairs.length - (noLength ? lengths : 0) + (addLength ? 1 : 0)) * 2,
+    (pairs.length - (dropLength ? lengths : 0) + (addLength ? 1 : 0)) * 2,
   );
   let at = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
     if (
-      noLength && lengths !== 0 && name.length === 14 &&
+      dropLength && lengths !== 0 && name.length === 14 &&
       name.toLowerCase() === "content-length"
     ) {
       continue;
@@ -176,7 +180,7 @@ function checkedHead(
   }
   if (addLength) {
     list[at++] = "content-length";
-    list[at] = body === null ? "0" : String(body.length);
+    list[at] = body instanceof Uint8Array ? String(body.length) : "0";
   }
   return list;
 }

@@ -8,7 +8,12 @@
  * @module
  */
 
-import { headersRecord, INTERNAL_ERROR } from "./_http.ts";
+import {
+  BAD_REQUEST_TEXT,
+  headersRecord,
+  HOST_REGEXP,
+  INTERNAL_ERROR,
+} from "./_http.ts";
 import { lightResponse } from "./_runtime_response.ts";
 
 /** An address a server listens on, or a client connects from. */
@@ -45,6 +50,11 @@ export interface RuntimeServer {
   readonly ready: Promise<NetAddr>;
   /** Stops accepting, waits for responses in flight, then closes. */
   shutdown(): Promise<void>;
+  /**
+   * After `shutdown()` has waited long enough: closes the connections left
+   * (a client that stopped reading), so none keeps the process alive.
+   */
+  abandon(): void;
 }
 
 /** The status and headers of a response, as `new Response` takes them. */
@@ -75,7 +85,7 @@ interface DenoServe {
       request: Request,
       info: ServeInfo,
     ) => Response | Promise<Response>,
-  ): { addr: NetAddr; shutdown(): Promise<void> };
+  ): { addr: NetAddr; shutdown(): Promise<void>; unref(): void };
 }
 
 const deno = (globalThis as { Deno?: DenoServe }).Deno;
@@ -104,12 +114,28 @@ export function listen(
     ...tls,
     onListen() {},
     onError: () => new Response(INTERNAL_ERROR, { status: 500 }),
-  }, handler);
+  }, (request, info) => {
+    // Deno.serve refuses two Host fields, not one that is not a host
+    // (RFC 9112 section 3.2): answered here, before the app runs, as on
+    // Node. An HTTP/1.1 request with no Host cannot be told from a legal
+    // HTTP/1.0 one (a web Request has no version): both are served.
+    const host = request.headers.get("host");
+    if (host !== null && host !== "" && !HOST_REGEXP.test(host)) {
+      return new Response(BAD_REQUEST_TEXT, {
+        status: 400,
+        headers: { connection: "close" },
+      });
+    }
+    return handler(request, info);
+  });
   const addr = server.addr;
   return {
     addr,
     ready: Promise.resolve(addr),
     shutdown: () => server.shutdown(),
+    // Deno cannot cut a connection that waits for its client: it only
+    // stops the server from keeping the process alive.
+    abandon: () => server.unref(),
   };
 }
 
@@ -160,6 +186,9 @@ function listenElsewhere(
         return; // never listened
       }
       await running.shutdown();
+    },
+    abandon(): void {
+      server.then((running) => running.abandon(), () => {});
     },
   };
 }

@@ -14,9 +14,9 @@
  *   errors aborts the message (the client sees it cut off).
  * - A body known whole goes out with `Content-Length`, HEAD included;
  *   anything else is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
- * - The canonical reason phrase; no `Content-Length` on 204 and 304; a
- *   request target with raw bytes outside printable ASCII gets an empty 400
- *   before any handler runs; request heads up to 64 KiB.
+ * - The canonical reason phrase; no `Content-Length` on 204 and 304, only
+ *   `0` on 205; a request target with raw bytes outside printable ASCII gets
+ *   an empty 400 before any handler runs; request heads up to 64 KiB.
  * - `shutdown()` stops accepting, closes idle keep-alive connections, lets
  *   responses in flight finish (then closes their connections), and
  *   settles once every connection is closed.
@@ -39,8 +39,11 @@ import {
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { pulledStream } from "./_runtime.ts";
 import {
+  BAD_REQUEST_TEXT,
   HEADER_PAIRS,
+  HOST_REGEXP,
   HTTP_VERSION,
   INTERNAL_ERROR as ERROR_TEXT,
   REQUEST_TARGET,
@@ -63,12 +66,17 @@ import type {
 const MAX_HEADER_SIZE = 64 * 1024;
 /** Microtask turns to wait for a body stream to end before sending headers. */
 const PEEK_TURNS = 8;
+/** The HTTP versions Deno serves on HTTP/1. */
+const OK_VERSION = /^1\.[01]$/;
 /** A request target byte that is not printable ASCII: Deno refuses it. */
 const BAD_TARGET = /[^\x21-\x7e]/;
-/** A Host header: a name or IPv4 address, or an IPv6 literal; a port. */
-const HOST =
-  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=]+)(?::[0-9]*)?$/;
 const INTERNAL_ERROR = new TextEncoder().encode(ERROR_TEXT);
+const BAD_HOST = new TextEncoder().encode(BAD_REQUEST_TEXT);
+const BAD_HOST_HEADERS = {
+  "content-type": "text/plain;charset=UTF-8",
+  "content-length": String(BAD_HOST.length),
+  "connection": "close",
+};
 /** Responses whose request awaits `100 Continue`. */
 const EXPECTING = new WeakSet<ServerResponse>();
 const ERROR_HEADERS = {
@@ -97,7 +105,12 @@ export function listen(
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const state = requestState(req, res, scheme, fallbackHost);
     if (state === undefined) {
-      res.writeHead(400, { "content-length": "0" }).end();
+      res.writeHead(400, { "content-length": "0", "connection": "close" })
+        .end();
+      return;
+    }
+    if (state === null) {
+      res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
       return;
     }
     const socket = req.socket;
@@ -110,14 +123,29 @@ export function listen(
     }
     // A response made at once is written in this turn, as a raw answer is.
     if (response instanceof Promise) {
-      response.then((made) => answer(res, made), (error) => fail(res, error));
+      response.then(
+        (made) => answer(res, made, state.hasBody),
+        (error) => fail(res, error),
+      );
     } else {
-      answer(res, response);
+      answer(res, response, state.hasBody);
     }
   };
 
-  function answer(res: ServerResponse, response: Response): void {
-    if (closing) res.shouldKeepAlive = false;
+  function answer(
+    res: ServerResponse,
+    response: Response,
+    hasBody: boolean,
+  ): void {
+    // A body the app never read (a 413 on its declared length…) is not
+    // read now either: the connection closes after the answer, as on Deno,
+    // instead of Node draining up to the whole declared length. (A request
+    // without a body is not `complete` yet in the turn it arrives.)
+    if (
+      closing || (hasBody && !res.req.complete && !res.req.readableDidRead)
+    ) {
+      res.shouldKeepAlive = false;
+    }
     try {
       sendResponse(res, response)?.catch((error) => fail(res, error));
     } catch (error) {
@@ -132,7 +160,12 @@ export function listen(
     EXPECTING.add(res);
     onRequest(req, res);
   };
-  const nodeOptions = { maxHeaderSize: MAX_HEADER_SIZE };
+  // A missing Host is refused by `requestState`, with the same text body
+  // as a bad one (Node's own 400 has none).
+  const nodeOptions = {
+    maxHeaderSize: MAX_HEADER_SIZE,
+    requireHostHeader: false,
+  };
   const server: Server = secure
     ? createHttpsServer(
       { ...nodeOptions, cert: options.cert, key: options.key },
@@ -187,6 +220,7 @@ export function listen(
     },
     ready,
     shutdown,
+    abandon: () => server.closeAllConnections(),
   };
 }
 
@@ -334,22 +368,34 @@ function lazyRequest(state: RequestState): Request {
   return request;
 }
 
-/** The request's parts, or `undefined` for a target Deno would refuse. */
+/**
+ * The request's parts; `undefined` for a target or version Deno would
+ * refuse;
+ * `null` for a Host that is not a host, more than one Host field, or none
+ * in an HTTP/1.1 request.
+ */
 function requestState(
   req: IncomingMessage,
   res: ServerResponse,
   scheme: string,
   fallbackHost: string,
-): RequestState | undefined {
+): RequestState | null | undefined {
   const target = req.url ?? "";
-  if (BAD_TARGET.test(target)) return undefined;
+  // Node takes `HTTP/2.0` (and any 1.x) on its HTTP/1 port; Deno refuses
+  // a version other than 1.0 and 1.1 with 400.
+  if (BAD_TARGET.test(target) || !OK_VERSION.test(req.httpVersion)) {
+    return undefined;
+  }
   const raw = req.rawHeaders;
   let host = "";
+  let hosts = 0;
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
-    if (name.length === 4 && host === "" && name.toLowerCase() === "host") {
+    if (name.length === 4 && name.toLowerCase() === "host") {
+      // RFC 9112 section 3.2: a second Host field is a 400.
+      if (hosts++ !== 0) return null;
       host = value;
     } else if (
       (name.length === 14 && name.toLowerCase() === "content-length" &&
@@ -361,7 +407,9 @@ function requestState(
   }
   // A Host that is not a host (a path, user info, spaces…) would change
   // what the URL means: refused.
-  if (host !== "" && !HOST.test(host)) return undefined;
+  if (host !== "" && !HOST_REGEXP.test(host)) return null;
+  // RFC 9112 section 3.2: an HTTP/1.1 request must have a Host field.
+  if (hosts === 0 && req.httpVersionMinor === 1) return null;
   const authority = host || fallbackHost;
   let url: string | undefined;
   let path: string | undefined;
@@ -396,53 +444,26 @@ function bodyStream(
   req: IncomingMessage,
   res: ServerResponse,
 ): ReadableStream<Uint8Array> {
-  let done = false;
   // `Expect: 100-continue` (see checkContinue): the client waits for a
   // go-ahead, sent on the first read, as Deno does.
   let expecting = EXPECTING.has(res);
-  return new ReadableStream<Uint8Array>({
-    start(controller): void {
-      req.pause();
-      req.on("data", (chunk: Uint8Array) => {
-        if (done) return;
-        controller.enqueue(
-          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
-        );
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.once("end", () => {
-        if (!done) controller.close();
-        done = true;
-      });
-      req.once("error", (error) => {
-        if (!done) controller.error(error);
-        done = true;
-      });
-      // A hang-up before the end (Node 20: "aborted", then "close").
-      req.once("close", () => {
-        if (!done && !req.complete) {
-          controller.error(hangUp());
-        }
-        done = true;
-      });
-    },
+  return pulledStream(req, {
     pull(): void {
       if (expecting) {
         expecting = false;
         EXPECTING.delete(res);
         if (!res.headersSent) res.writeContinue();
       }
-      req.resume();
     },
     cancel(): void {
       // The app read all it wanted (or too much): discard the rest, and
       // close the connection after the response unless the body ended.
-      done = true;
       req.resume();
       if (!req.complete && !res.headersSent) res.shouldKeepAlive = false;
     },
-    // Pulled only when a read waits: nothing is read ahead of the app.
-  }, { highWaterMark: 0 });
+    // A hang-up before the end (Node 20: "aborted", then "close").
+    closed: () => req.complete ? undefined : hangUp(),
+  });
 }
 
 function hangUp(): Error {
@@ -463,10 +484,12 @@ interface HeadList {
 function responseHead(response: Response): HeadList {
   const list: string[] = [];
   let hasLength = false;
-  const noLength = response.status === 204 || response.status === 304;
+  // 204 and 304 send none, 205 only 0 (added with the empty body)
+  const dropLength = response.status === 204 || response.status === 205 ||
+    response.status === 304;
   response.headers.forEach((value, name) => {
     if (name === "content-length") {
-      if (noLength) return;
+      if (dropLength) return;
       hasLength = true;
     }
     list.push(name, value);

@@ -9,7 +9,7 @@
  * Run it as a program to serve the demo app, or your own:
  *
  * ```sh
- * deno run -A simple_server.ts [--host H] [--port P] [app.ts[:export]]
+ * deno run -A simple_server.ts [--host H] [--port P] [--grace-period MS] [app.ts[:export]]
  * ```
  *
  * Differences from Python, by design: `SERVER_NAME` is the host given to
@@ -123,6 +123,11 @@ export interface ServerOptions {
 /** How long a forced close waits for the runtime after cancelling, in ms. */
 const FORCED_CLOSE_WAIT = 1000;
 
+/** The answer to a request the server will not serve (shutting down). */
+function unavailable(): Response {
+  return new Response("Service Unavailable", { status: 503 });
+}
+
 interface Queued {
   request: Request;
   info: ServeInfo;
@@ -178,6 +183,8 @@ export class WSGIServer {
   #backlog: Queued[] = [];
   #wake?: () => void;
   #active = new Set<WSGIRequestHandler>();
+  /** Answers, with `503`, each request whose response is still unmade. */
+  #unanswered = new Set<() => void>();
   #stopped: Promise<void>;
   #stop!: () => void;
   #shutdown?: Promise<void>;
@@ -319,9 +326,29 @@ export class WSGIServer {
       const release = () => active.delete(handler);
       finished.then(release, release);
     }
-    return handler.handle === WSGIRequestHandler.prototype.handle
-      ? handler.response ?? response
-      : response;
+    const made = handler.handle === WSGIRequestHandler.prototype.handle
+      ? handler.response
+      : undefined;
+    return made ?? this.#byDeadline(response);
+  }
+
+  /**
+   * `response`, or a `503` if it is still unmade when a shutdown's grace
+   * period ends: an app that never answers must not hold its connection
+   * (and the process) open.
+   */
+  #byDeadline(response: Promise<Response>): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      const cut = (): void => resolve(unavailable());
+      this.#unanswered.add(cut);
+      response.then((made) => {
+        this.#unanswered.delete(cut);
+        resolve(made);
+      }, (error) => {
+        this.#unanswered.delete(cut);
+        reject(error);
+      });
+    });
   }
 
   /**
@@ -376,8 +403,13 @@ export class WSGIServer {
 
   /**
    * Shuts down gracefully: stops accepting, lets running requests finish for
-   * `gracePeriod`, then cancels what is left (and waits at most one more
-   * second for clients that stopped reading). Queued requests get `503`.
+   * `gracePeriod`, then cancels what is left: a request whose app has not
+   * answered yet gets `503`, a body being sent is cut off. It then waits at
+   * most one more second for the cut bodies' `close()` (run at their next
+   * chunk) and for clients that stopped reading, and closes the connections
+   * left, so that nothing of the server keeps the process alive (on Deno, a
+   * connection whose client stopped reading stays until the client goes:
+   * Deno has no way to cut it). Queued requests get `503`.
    *
    * @returns Settles once the server is closed.
    */
@@ -388,9 +420,7 @@ export class WSGIServer {
   async #shutDown(grace: number): Promise<void> {
     this.#serving = false;
     for (const queued of this.#backlog.splice(0)) {
-      queued.resolve(Promise.resolve(
-        new Response("Service Unavailable", { status: 503 }),
-      ));
+      queued.resolve(Promise.resolve(unavailable()));
     }
     const closed = this.#server.shutdown();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -400,20 +430,29 @@ export class WSGIServer {
     try {
       const late = await Promise.race([closed.then(() => false), expired]);
       if (late) {
-        for (const handler of this.#active) handler.abort();
-        // The runtime still waits for a client that stopped reading: give
-        // it a moment to notice the cancelled responses, then stop waiting.
+        const cut = [...this.#active];
+        for (const handler of cut) handler.abort();
+        for (const answer of this.#unanswered) answer();
+        // Each cut body's close() runs at its next write, and the runtime
+        // still waits for a client that stopped reading: give both a
+        // moment, then stop waiting (a body stuck in an await never ends).
         let drainTimer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
-          closed,
+          Promise.all([
+            closed,
+            ...cut.map((handler) => handler.finished.catch(() => {})),
+          ]),
           new Promise<void>((resolve) => {
             drainTimer = setTimeout(resolve, FORCED_CLOSE_WAIT);
           }),
         ]);
         clearTimeout(drainTimer);
+        this.#server.abandon();
       }
     } finally {
       clearTimeout(timer);
+      this.#active.clear();
+      this.#unanswered.clear();
       this.#stop();
     }
   }
@@ -687,9 +726,10 @@ function fillEnviron(
     serverName: server.serverName,
     serverPort: String(server.serverPort),
     remoteAddr: requestHandler.clientAddress,
+    // The connection's scheme, never the request target's.
+    secure: server.secure,
   });
   env.SERVER_SOFTWARE = requestHandler.serverVersion;
-  if (server.secure) env.HTTPS = "on";
 }
 
 function missingApp(

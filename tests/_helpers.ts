@@ -21,6 +21,50 @@ export function tick(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `chunks` joined into one array. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** `data` as text, one code point per byte (ISO-8859-1). */
+export function latin1(data: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < data.length; i += 8192) {
+    text += String.fromCharCode(...data.subarray(i, i + 8192));
+  }
+  return text;
+}
+
+/** A `WritableStream` that keeps what it is given, for a handler's stdout or stderr. */
+export class MemorySink {
+  readonly chunks: Uint8Array[] = [];
+  readonly writable: WritableStream<Uint8Array>;
+
+  constructor(strategy?: QueuingStrategy<Uint8Array>) {
+    this.writable = new WritableStream<Uint8Array>({
+      write: (chunk) => {
+        this.chunks.push(chunk.slice());
+      },
+    }, strategy);
+  }
+
+  /** Everything written, one code point per byte. */
+  latin1(): string {
+    return latin1(concat(this.chunks));
+  }
+
+  /** Everything written, decoded as UTF-8. */
+  text(): string {
+    return new TextDecoder().decode(concat(this.chunks));
+  }
+}
+
 /** A promise and its `resolve`, to hold an app at a point of our choosing. */
 export function gate(): { promise: Promise<void>; open(): void } {
   let open!: () => void;
@@ -94,3 +138,26 @@ export async function exchange(
   socket.write(request);
   return await within(readAll(socket), 10_000, "the response");
 }
+
+/**
+ * An app module's source (for a server started as a child process): a
+ * body that never ends, one chunk every 200 ms (so a cut body is closed
+ * well after the cut), whose `close()` writes the line `close()` to stderr.
+ */
+export const NEVER_ENDING_APP = `import process from "node:process";
+const chunk = new TextEncoder().encode("x".repeat(1024));
+export default (_environ, startResponse) => {
+  startResponse("200 OK", [["Content-Type", "text/plain"]]);
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        yield chunk;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    close() {
+      process.stderr.write("close()\\n");
+    },
+  };
+};
+`;

@@ -20,9 +20,19 @@ import {
   WSGIRequestHandler,
   type WSGIServer,
 } from "../simple_server.ts";
+import { toFetchHandler } from "../handlers.ts";
 import { MemoryErrorStream } from "../_error_stream.ts";
 import type { ErrorStream, ResponseBody, WSGIApplication } from "../types.ts";
-import { bytes, gate, tick, until, within } from "./_helpers.ts";
+import {
+  bytes,
+  concat,
+  gate,
+  latin1,
+  NEVER_ENDING_APP,
+  tick,
+  until,
+  within,
+} from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -35,14 +45,6 @@ function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
   return out;
-}
-
-function latin1(data: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < data.length; i += 8192) {
-    text += String.fromCharCode(...data.subarray(i, i + 8192));
-  }
-  return text;
 }
 
 /** Whether `promise` settled within `ms`. */
@@ -190,16 +192,6 @@ async function rawExchange(
     clearTimeout(timer);
     close();
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /** Whether a TCP connection to `port` is refused. */
@@ -366,10 +358,15 @@ describe("simple_server environ over the wire", () => {
     }
   });
 
-  test("a Host header that is not a host cannot move the path or the query", async () => {
+  test("toFetchHandler on Deno.serve: a Host header that is not a host cannot move the path or the query", async () => {
     // Deno.serve builds request.url of the Host header and the target as
-    // they came: "http://evil.example/x?/real/path?q=1".
-    await using httpd = serve(environApp);
+    // they came: "http://evil.example/x?/real/path?q=1". (makeServer
+    // answers such a Host with 400: tests/hostile_test.ts.)
+    await using served = Deno.serve(
+      { hostname: HOST, port: 0, onListen() {} },
+      toFetchHandler(environApp),
+    );
+    const httpd = { serverPort: served.addr.port } as WSGIServer;
     for (
       const host of ["evil.example/x?", "h\\x", "h:80/p", "h#f", "u@h/..", "h"]
     ) {
@@ -927,6 +924,98 @@ describe("WSGIServer life cycle", () => {
     }
   });
 
+  test("an app that answers after the grace period: its client got 503, and its body is still closed once", async () => {
+    let closes = 0;
+    const late = gate();
+    const httpd = serve(async (_environ, startResponse) => {
+      await late.promise;
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return {
+        async *[Symbol.asyncIterator]() {
+          for (;;) {
+            yield bytes("late");
+            await tick(10);
+          }
+        },
+        close() {
+          closes++;
+        },
+      };
+    }, { gracePeriod: 100 });
+    try {
+      const waiting = fetch(urlOf(httpd));
+      await tick(50);
+      const stopping = httpd.shutdown();
+      const response = await within(waiting, 3000, "the response");
+      assert.equal(response.status, 503);
+      await response.body?.cancel();
+      late.open();
+      await until(() => closes === 1, 2000, "close()");
+      await within(stopping, 3000, "shutdown()");
+      await tick(50);
+      assert.equal(closes, 1);
+    } finally {
+      late.open();
+      await closeQuietly(httpd);
+    }
+  });
+
+  test("after shutdown's grace period, an app that never answers gets 503 and the process exits by itself", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wsgiref_exit_" });
+    try {
+      // No exit() anywhere: the process ends once nothing keeps it alive.
+      await Deno.writeTextFile(
+        `${dir}/main.mjs`,
+        `import { makeServer } from ${
+          JSON.stringify(new URL("../simple_server.ts", import.meta.url).href)
+        };
+const httpd = makeServer("127.0.0.1", 0, () => new Promise(() => {}), {
+  quiet: true,
+  gracePeriod: 300,
+});
+console.log(httpd.serverPort);
+const serving = httpd.serveForever();
+for await (const _ of Deno.stdin.readable) {
+  // shut down when the test closes standard input
+}
+await httpd.shutdown();
+await serving;
+`,
+      );
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `${dir}/main.mjs`],
+        env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      try {
+        const lines = child.stdout.pipeThrough(new TextDecoderStream())
+          .getReader();
+        const port = Number((await lines.read()).value);
+        lines.releaseLock();
+        const waiting = fetch(`http://127.0.0.1:${port}/`);
+        await tick(100);
+        await child.stdin.close();
+        const response = await within(waiting, 5000, "the response");
+        assert.equal(response.status, 503);
+        await response.body?.cancel();
+        const status = await within(child.status, 5000, "the child's exit");
+        assert.equal(status.code, 0);
+      } finally {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // already gone
+        }
+        await child.status;
+        await child.stdout.cancel().catch(() => {});
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
   test("the signal option shuts the server down", async () => {
     const controller = new AbortController();
     const httpd = makeServer(HOST, 0, hello, {
@@ -1353,17 +1442,52 @@ export default function other(environ, startResponse) {
     }
   });
 
+  test("SIGTERM past --grace-period: a never-ending body is cut off, its close() runs once, and the CLI exits 0", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wsgiref_cli_" });
+    try {
+      await Deno.writeTextFile(`${dir}/app.mjs`, NEVER_ENDING_APP);
+      const cli = new ServingCli([
+        "--port",
+        "0",
+        "--grace-period",
+        "300",
+        `${dir}/app.mjs`,
+      ]);
+      let client: Promise<"done" | "error"> | undefined;
+      try {
+        await cli.started();
+        const response = await fetch(`http://127.0.0.1:${cli.port}/`);
+        const reader = response.body!.getReader();
+        await reader.read();
+        client = drain(reader);
+      } finally {
+        cli.process.kill("SIGTERM");
+      }
+      const started = Date.now();
+      const status = await cli.exit();
+      assert.equal(status.code, 0, cli.stderr);
+      assert.ok(Date.now() - started < 300 + 3000, "exited soon after");
+      assert.equal(cli.stderr.match(/^close\(\)$/gm)?.length, 1, cli.stderr);
+      assert.equal(await client, "error", "the client sees it cut off");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
   test("--help prints the usage and exits 0; mistakes exit 2", async () => {
-    const [help, badFlag, badPort, hugePort, twoModules] = await Promise.all([
-      runCli(["--help"]),
-      runCli(["--nope"]),
-      runCli(["--port", "abc"]),
-      runCli(["--port", "70000"]),
-      runCli(["a.ts", "b.ts"]),
-    ]);
+    const [help, badFlag, badPort, hugePort, twoModules, badGrace] =
+      await Promise.all([
+        runCli(["--help"]),
+        runCli(["--nope"]),
+        runCli(["--port", "abc"]),
+        runCli(["--port", "70000"]),
+        runCli(["a.ts", "b.ts"]),
+        runCli(["--grace-period", "-5"]),
+      ]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: simple_server\.ts /);
     assert.match(help.stdout, /--port PORT/);
+    assert.match(help.stdout, /--grace-period MS/);
 
     for (
       const [name, result, message] of [
@@ -1379,6 +1503,11 @@ export default function other(environ, startResponse) {
           /--port must be an integer from 0 to 65535, got "70000"/,
         ],
         ["two modules", twoModules, /expected at most one app module/],
+        [
+          "bad grace period",
+          badGrace,
+          /--grace-period must be a non-negative integer of ms, got "-5"/,
+        ],
       ] as const
     ) {
       assert.equal(result.code, 2, `${name}: ${result.stderr}`);

@@ -187,3 +187,19 @@ describe("an environ from the request target as received", () => {
     assert.equal(environ.QUERY_STRING, "q=1");
   });
 });
+
+describe("addRequestVars: the scheme", () => {
+  const rows: Array<[string, boolean | undefined, string | undefined]> = [
+    ["https://bank.example/login", false, undefined], // the connection: plain
+    ["http://h/", true, "on"], // the connection: TLS
+    ["https://h/", undefined, "on"], // nothing known: the URL's
+    ["http://h/", undefined, undefined],
+  ];
+  for (const [url, secure, https] of rows) {
+    test(`HTTPS is ${https ?? "absent"} for ${url} with secure ${secure}`, () => {
+      const environ: Record<string, unknown> = {};
+      addRequestVars(environ, new Request(url), { secure });
+      assert.equal(environ.HTTPS, https);
+    });
+  }
+});

@@ -1827,3 +1827,75 @@ describe("fromFetchHandler()", () => {
     assert.equal(innerSignal?.aborted, true);
   });
 });
+
+describe("FetchHandler logs whatever the app throws", () => {
+  const stackThrows = new Error("boom");
+  Object.defineProperty(stackThrows, "stack", {
+    get(): never {
+      throw new Error("no stack");
+    },
+  });
+  const rows: Array<[string, unknown, RegExp]> = [
+    ["Object.create(null)", Object.create(null), /^Error: \[object Object\]$/m],
+    ["an Error whose stack getter throws", stackThrows, /^Error: boom$/m],
+    ["a Symbol", Symbol("s"), /^Error: Symbol\(s\)$/m],
+  ];
+  for (const [name, thrown, logged] of rows) {
+    test(`a 500, and wsgi.errors gets it, for ${name}`, async () => {
+      const errors = new MemoryErrorStream();
+      const response = await toFetchHandler(() => {
+        throw thrown;
+      }, { errors })(new Request("http://h/"));
+      assert.equal(response.status, 500);
+      await response.body?.cancel();
+      assert.match(errors.getValue(), logged);
+    });
+  }
+});
+
+describe("FetchHandler answers a body the runtime cannot read", () => {
+  /** A POST whose body stream fails as a runtime's does on a bad chunk. */
+  function badBody(error: unknown): Request {
+    return new Request("http://h/", {
+      method: "POST",
+      body: new ReadableStream<Uint8Array>({
+        pull(controller): void {
+          controller.error(error);
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+  }
+  const reader: WSGIApplication = async (environ, startResponse) => {
+    await environ["wsgi.input"].read();
+    startResponse("200 OK", []);
+    return [];
+  };
+
+  test("400, logged, when a read of wsgi.input rejects before the headers", async () => {
+    const errors = new MemoryErrorStream();
+    const response = await toFetchHandler(reader, { errors })(
+      badBody(new TypeError("invalid chunk size")),
+    );
+    assert.equal(response.status, 400);
+    assert.equal(await response.text(), "Bad Request: malformed body");
+    assert.match(errors.getValue(), /TypeError: invalid chunk size/);
+  });
+
+  test("a hang-up while reading is no bad request: the error page", async () => {
+    const hangUp = Object.assign(new Error("gone"), { code: "ECONNRESET" });
+    const response = await toFetchHandler(reader, {
+      errors: new MemoryErrorStream(),
+    })(badBody(hangUp));
+    assert.equal(response.status, 500);
+    await response.body?.cancel();
+  });
+
+  test("an app's own error is still a 500", async () => {
+    const response = await toFetchHandler(() => {
+      throw new TypeError("invalid chunk size");
+    }, { errors: new MemoryErrorStream() })(new Request("http://h/"));
+    assert.equal(response.status, 500);
+    await response.body?.cancel();
+  });
+});

@@ -17,66 +17,13 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "../types.ts";
+import { bytes, concat, latin1, MemorySink, tick } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function bytes(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** The bytes as a string of code points 0–255: exact, and readable in diffs. */
-function latin1(data: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < data.length; i += 8192) {
-    text += String.fromCharCode(...data.subarray(i, i + 8192));
-  }
-  return text;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-}
-
-/** An in-memory `WritableStream` that keeps a copy of every chunk it takes. */
-class MemorySink {
-  readonly chunks: Uint8Array[] = [];
-  readonly writable: WritableStream<Uint8Array>;
-
-  constructor(strategy?: QueuingStrategy<Uint8Array>) {
-    this.writable = new WritableStream<Uint8Array>({
-      write: (chunk) => {
-        this.chunks.push(chunk.slice());
-      },
-    }, strategy);
-  }
-
-  /** Everything written, one code point per byte. */
-  latin1(): string {
-    return latin1(concat(this.chunks));
-  }
-
-  /** Everything written, decoded as UTF-8. */
-  text(): string {
-    return decoder.decode(concat(this.chunks));
-  }
 }
 
 /**

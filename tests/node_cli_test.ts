@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { until } from "./_helpers.ts";
+import { NEVER_ENDING_APP, until } from "./_helpers.ts";
 
 const ON_NODE = !("Deno" in globalThis);
 const SKIP = !ON_NODE && "runs on the npm build, under node --test";
@@ -124,6 +124,38 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
     }
   });
 
+  test("SIGTERM past --grace-period: a never-ending body is cut off, its close() runs once, and it exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wsgiref_bin_"));
+    try {
+      writeFileSync(join(dir, "app.mjs"), NEVER_ENDING_APP);
+      const server = run(
+        ["--port", "0", "--grace-period", "300", "app.mjs"],
+        dir,
+      );
+      let started = 0;
+      try {
+        const port = await servingPort(server);
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        const reader = response.body!.getReader();
+        await reader.read();
+        // Keep reading, until it is cut off.
+        (async () => {
+          while (!(await reader.read()).done) {
+            // more
+          }
+        })().catch(() => {});
+      } finally {
+        server.child.kill("SIGTERM");
+        started = Date.now();
+      }
+      assert.equal(await server.exited, 0, server.stderr());
+      assert.ok(Date.now() - started < 300 + 3000, "exited soon after");
+      assert.equal(server.stderr().match(/^close\(\)$/gm)?.length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("--help prints the usage and exits 0; mistakes exit 2", async () => {
     const help = run(["--help"]);
     assert.equal(await help.exited, 0);
@@ -133,6 +165,7 @@ describe("wsgiref-serve, the npm package's command", { skip: SKIP }, () => {
       const [args, message] of [
         [["--bogus"], /bogus/],
         [["--port", "http"], /--port must be an integer/],
+        [["--grace-period", "1.5"], /--grace-period must be a non-negative/],
         [["missing_module.mjs"], /cannot load the app module/],
       ] as const
     ) {

@@ -259,6 +259,23 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
     assert.equal(r.body.length, 0);
   });
 
+  test("an answer made at once keeps the connection alive for the next request", async () => {
+    await using httpd = await serve(hello);
+    const responses = parseAll(
+      await exchange(
+        httpd.serverPort,
+        `GET /1 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` +
+          `GET /2 HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` + get("/3"),
+      ),
+    );
+    assert.deepEqual(responses.map((r) => r.body.toString()), [
+      "hello",
+      "hello",
+      "hello",
+    ]);
+    assert.notEqual(responses[0].headers.get("connection"), "close");
+  });
+
   test("a pair changed after startResponse goes out as checked; the server lives on", async () => {
     await using httpd = await serve((environ, startResponse) => {
       const headers: Array<[string, string]> = [["X-A", "ok"]];
@@ -439,6 +456,35 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
       assert.equal(r.headers.get("content-length"), undefined, status);
       assert.equal(r.headers.get("transfer-encoding"), undefined, status);
       assert.equal(r.body.length, 0, status);
+    }
+  });
+
+  test("205 goes out with no body and no Content-Length but 0, so the next response on the connection stays whole", async () => {
+    for (const declared of [[], [["Content-Length", "5"]]]) {
+      await using httpd = await serve((environ, startResponse) => {
+        if (environ.PATH_INFO === "/next") {
+          startResponse("200 OK", [["Content-Type", "text/plain"]]);
+          return [bytes("next")];
+        }
+        startResponse("205 Reset Content", declared as [string, string][]);
+        return [bytes("hello")];
+      });
+      // Both requests on one connection: a Content-Length the 205 does not
+      // honour would swallow the start of the second response.
+      const raw = (await exchange(
+        httpd.serverPort,
+        `GET / HTTP/1.1\r\nHost: ${HOST}\r\n\r\n` + get("/next"),
+      )).toString("latin1");
+      const end = raw.indexOf("\r\n\r\n");
+      const first = parse(Buffer.from(raw.slice(0, end + 4), "latin1"));
+      assert.equal(first.statusLine, "HTTP/1.1 205 Reset Content");
+      assert.ok(
+        [undefined, "0"].includes(first.headers.get("content-length")),
+        `Content-Length ${first.headers.get("content-length")}`,
+      );
+      const second = parse(Buffer.from(raw.slice(end + 4), "latin1"));
+      assert.equal(second.statusLine, "HTTP/1.1 200 OK");
+      assert.equal(second.body.toString(), "next");
     }
   });
 
@@ -1051,6 +1097,19 @@ function selfSigned(): { cert: string; key: string } | undefined {
   }
 }
 
+/** Sends `request` over TLS (any certificate) and reads the whole answer. */
+async function tlsExchange(port: number, request: string): Promise<Buffer> {
+  const socket = tlsConnect({ host: HOST, port, rejectUnauthorized: false });
+  await new Promise((resolve, reject) => {
+    socket.once("secureConnect", resolve);
+    socket.once("error", reject);
+  });
+  socket.write(request);
+  const chunks: Buffer[] = [];
+  for await (const chunk of socket) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
 describe(`TLS (${RUNTIME})`, () => {
   const tls = selfSigned();
   test("cert and key serve HTTPS: wsgi.url_scheme https, HTTPS on", {
@@ -1060,19 +1119,24 @@ describe(`TLS (${RUNTIME})`, () => {
       startResponse("200 OK", [["Content-Type", "text/plain"]]);
       return [bytes(`${environ["wsgi.url_scheme"]} ${environ.HTTPS}`)];
     }, tls);
-    const socket = tlsConnect({
-      host: HOST,
-      port: httpd.serverPort,
-      rejectUnauthorized: false,
-    });
-    await new Promise((resolve, reject) => {
-      socket.once("secureConnect", resolve);
-      socket.once("error", reject);
-    });
-    socket.write(get("/"));
-    const chunks: Buffer[] = [];
-    for await (const chunk of socket) chunks.push(chunk as Buffer);
-    const r = parse(Buffer.concat(chunks));
+    const r = parse(await tlsExchange(httpd.serverPort, get("/")));
+    assert.equal(r.body.toString(), "https on");
+  });
+
+  test("over TLS an absolute-form http:// target stays https", {
+    skip: tls === undefined && "needs openssl",
+  }, async () => {
+    await using httpd = await serve((environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes(`${environ["wsgi.url_scheme"]} ${environ.HTTPS}`)];
+    }, tls);
+    const target = `http://${HOST}/`;
+    const r = parse(
+      await tlsExchange(
+        httpd.serverPort,
+        `GET ${target} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
     assert.equal(r.body.toString(), "https on");
   });
 

@@ -24,64 +24,18 @@ import type {
   WSGIApplication,
   WSGIEnvironment,
 } from "../types.ts";
+import { bytes, latin1, MemorySink, tick } from "./_helpers.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-const encoder = new TextEncoder();
-
-function bytes(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
-}
-
-/** Bytes as a string of code points 0–255: exact, and readable in diffs. */
-function latin1(data: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < data.length; i += 8192) {
-    text += String.fromCharCode(...data.subarray(i, i + 8192));
-  }
-  return text;
-}
 
 function fromLatin1(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 const ERROR_BODY =
   "A server error occurred.  Please contact the administrator.";
 const TEXT: Array<[string, string]> = [["Content-Type", "text/plain"]];
-
-/** An in-memory `WritableStream` that keeps a copy of every chunk. */
-class MemorySink {
-  readonly chunks: Uint8Array[] = [];
-  readonly writable: WritableStream<Uint8Array> = new WritableStream({
-    write: (chunk) => {
-      this.chunks.push(chunk.slice());
-    },
-  });
-
-  latin1(): string {
-    return latin1(concat(this.chunks));
-  }
-
-  text(): string {
-    return new TextDecoder().decode(concat(this.chunks));
-  }
-}
 
 /** Collects warnings. */
 function collector(): { warnings: WSGIWarning[]; options: ValidatorOptions } {
