@@ -41,6 +41,13 @@ export function latin1(data: Uint8Array): string {
   return text;
 }
 
+/** `text` as bytes, one byte per code point (ISO-8859-1, as PEP 3333 strings). */
+export function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
 /** A `WritableStream` that keeps what it is given, for a handler's stdout or stderr. */
 export class MemorySink {
   readonly chunks: Uint8Array[] = [];

@@ -63,6 +63,7 @@ import type {
 } from "../types.ts";
 
 import { TextSink } from "./_cgi_servers.ts";
+import { latin1, latin1Bytes } from "./_helpers.ts";
 
 const PY_SERVER = fileURLToPath(
   new URL("testdata/differential_server.py", import.meta.url),
@@ -113,20 +114,6 @@ function show(value: unknown): string {
   return String(value);
 }
 
-/** ISO-8859-1 text to bytes: PEP 3333 strings hold one byte per code point. */
-function latin1(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(text, (c) => c.charCodeAt(0));
-}
-
-/** Bytes to ISO-8859-1 text. */
-function fromLatin1(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return text;
-}
-
 const TEXT: Array<[string, string]> = [
   ["Content-Type", "text/plain; charset=utf-8"],
 ];
@@ -139,7 +126,7 @@ async function differentialApp(
   const path = environ.PATH_INFO;
   if (path === "/hello") {
     startResponse("200 OK", [...TEXT]);
-    return [latin1("Hello, world!\n")];
+    return [latin1Bytes("Hello, world!\n")];
   }
   if (path.startsWith("/env")) {
     const lines = ENV_KEYS.map((key) =>
@@ -148,7 +135,7 @@ async function differentialApp(
         : `${key}=${show(environ[key])}`
     );
     startResponse("200 OK", [...TEXT]);
-    return [latin1(lines.join("\n") + "\n")];
+    return [latin1Bytes(lines.join("\n") + "\n")];
   }
   if (path === "/post") {
     const length = Number(environ.CONTENT_LENGTH || 0);
@@ -161,11 +148,11 @@ async function differentialApp(
   }
   if (path === "/status404") {
     startResponse("404 Not Found", [...TEXT]);
-    return [latin1("nope\n")];
+    return [latin1Bytes("nope\n")];
   }
   if (path === "/reason") {
     startResponse("200 Fine Thanks", [...TEXT]);
-    return [latin1("fine\n")];
+    return [latin1Bytes("fine\n")];
   }
   if (path === "/headers") {
     startResponse("200 OK", [
@@ -177,28 +164,28 @@ async function differentialApp(
       ["X-Multi", "y"],
       ["Cache-Control", "no-store"],
     ]);
-    return [latin1("headers\n")];
+    return [latin1Bytes("headers\n")];
   }
   if (path === "/latin1") {
     startResponse("200 OK", [
       ["Content-Type", "text/plain"],
       ["X-Latin", "caf\xe9"],
     ]);
-    return [latin1("ok\n")];
+    return [latin1Bytes("ok\n")];
   }
   if (path === "/error") throw new Error("boom before start_response");
   if (path === "/gen") {
     startResponse("200 OK", [...TEXT]);
     return (function* () {
-      yield latin1("one\n");
-      yield latin1("two\n");
-      yield latin1("three\n");
+      yield latin1Bytes("one\n");
+      yield latin1Bytes("two\n");
+      yield latin1Bytes("three\n");
     })();
   }
   if (path === "/lazy") {
     return (function* () {
       startResponse("200 OK", [...TEXT]);
-      yield latin1("lazy\n");
+      yield latin1Bytes("lazy\n");
     })();
   }
   if (path === "/length") {
@@ -206,12 +193,12 @@ async function differentialApp(
       ["Content-Type", "text/plain"],
       ["Content-Length", "6"],
     ]);
-    return [latin1("abc"), latin1("def")];
+    return [latin1Bytes("abc"), latin1Bytes("def")];
   }
   if (path === "/write") {
     const write = startResponse("200 OK", [...TEXT]);
-    write(latin1("written\n")); // not awaited: as a legacy app does
-    return [latin1("returned\n")];
+    write(latin1Bytes("written\n")); // not awaited: as a legacy app does
+    return [latin1Bytes("returned\n")];
   }
   if (path === "/empty") {
     startResponse("200 OK", [...TEXT]);
@@ -227,10 +214,10 @@ async function differentialApp(
   }
   if (path.startsWith("/utf8/")) {
     startResponse("200 OK", [...TEXT]);
-    return [latin1(path)];
+    return [latin1Bytes(path)];
   }
   startResponse("404 Not Found", [...TEXT]);
-  return [latin1("not found: " + path)];
+  return [latin1Bytes("not found: " + path)];
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +332,7 @@ function dechunk(data: Uint8Array): Uint8Array {
   let i = 0;
   for (;;) {
     const end = data.indexOf(10, i);
-    const size = parseInt(fromLatin1(data.subarray(i, end)), 16);
+    const size = parseInt(latin1(data.subarray(i, end)), 16);
     if (!(size > 0)) return Uint8Array.from(out);
     out.push(...data.subarray(end + 1, end + 1 + size));
     i = end + 1 + size + 2;
@@ -362,7 +349,7 @@ async function rawBytes(port: number, request: string): Promise<Uint8Array> {
   }, 5000);
   const parts: number[] = [];
   try {
-    await conn.write(latin1(request));
+    await conn.write(latin1Bytes(request));
     const buffer = new Uint8Array(65536);
     for (;;) {
       let n: number | null;
@@ -384,7 +371,7 @@ async function rawBytes(port: number, request: string): Promise<Uint8Array> {
 }
 
 function parseWire(data: Uint8Array): Wire {
-  const raw = fromLatin1(data);
+  const raw = latin1(data);
   const split = raw.indexOf("\r\n\r\n");
   assert.ok(split > 0, `no response head in ${JSON.stringify(raw)}`);
   const [statusLine, ...lines] = raw.slice(0, split).split("\r\n");
@@ -516,7 +503,7 @@ type Env = Map<string, string | undefined>;
 /** Parses `/env`'s body; each side's own port becomes `{PORT}`. */
 function parseEnv(body: Uint8Array, port: number): Env {
   const env: Env = new Map();
-  for (const line of fromLatin1(body).split("\n")) {
+  for (const line of latin1(body).split("\n")) {
     if (line === "") continue;
     const absent = line.match(/^([^=\s]+) absent$/);
     if (absent) {
@@ -744,10 +731,10 @@ Deno.test({
           const text = await both("/post", {
             method: "POST",
             headers: { "Content-Type": "text/plain; charset=latin-1" },
-            body: latin1("caf\xe9 au lait"),
+            body: latin1Bytes("caf\xe9 au lait"),
           });
           assertSameAnswer(...text);
-          assert.deepEqual(text[1].body, latin1("caf\xe9 au lait"));
+          assert.deepEqual(text[1].body, latin1Bytes("caf\xe9 au lait"));
           const big = new Uint8Array(256 * 1024);
           for (let i = 0; i < big.length; i++) {
             big[i] = (i * 7 + (i >> 8)) & 0xff;
@@ -893,7 +880,7 @@ Deno.test({
           assert.equal(p.chunked, false);
           assert.equal(o.chunked, false);
           assert.deepEqual(appHeaders(o), appHeaders(p));
-          assert.equal(fromLatin1(o.body), "one\ntwo\nthree\n");
+          assert.equal(latin1(o.body), "one\ntwo\nthree\n");
           assert.deepEqual(o.body, p.body);
         },
       );
@@ -950,7 +937,7 @@ Deno.test({
           assertFraming(p, o);
           assert.equal(header(p, "content-length"), "14");
           assert.equal(header(o, "content-length"), "14");
-          assert.equal(fromLatin1(p.body), "Hello, world!\n");
+          assert.equal(latin1(p.body), "Hello, world!\n");
           assert.equal(o.body.length, 0);
         },
       );
@@ -1054,7 +1041,7 @@ Deno.test({
             "Host: 127.0.0.1:{PORT}\r\nConnection: close\r\n\r\n";
           const [p, o] = await rawBoth(request);
           assert.equal(p.status, 404);
-          assert.equal(fromLatin1(p.body), "not found: http://example.com/env");
+          assert.equal(latin1(p.body), "not found: http://example.com/env");
           assert.equal(o.status, 200);
           const env = parseEnv(o.body, ts.port);
           assert.equal(env.get("PATH_INFO"), "/env");

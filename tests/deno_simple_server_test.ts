@@ -28,6 +28,7 @@ import {
   concat,
   gate,
   latin1,
+  latin1Bytes,
   NEVER_ENDING_APP,
   tick,
   until,
@@ -39,13 +40,6 @@ import {
 
 const decoder = new TextDecoder();
 const HOST = "127.0.0.1";
-
-/** One byte per code point (the request line and headers are ISO-8859-1). */
-function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
 
 /** Whether `promise` settled within `ms`. */
 async function settledWithin(
