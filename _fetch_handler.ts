@@ -730,8 +730,12 @@ export class FetchHandler extends BaseHandler {
   /** Sends the headers if unsent, then ends the body stream. */
   override finishContent(): Promise<void> {
     this.#ending = true;
-    if (this.#whole !== undefined && this.headers !== undefined) {
-      this.cleanupHeaders();
+    // A whole body goes out with the headers (and its own length).
+    if (
+      this.#whole !== undefined && this.headers !== undefined &&
+      !this.headersSent
+    ) {
+      return this.sendHeaders();
     }
     const sent = super.finishContent();
     return sent === RESOLVED
