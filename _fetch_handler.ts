@@ -174,6 +174,11 @@ function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
   return -1;
 }
 
+/** Whether a header pair is a `Server`, in any case. */
+function isServerName(pair: [string, string]): boolean {
+  return pair[0].length === 6 && pair[0].toLowerCase() === "server";
+}
+
 /**
  * A whole body cut at the app's declared `Content-Length`.
  *
@@ -603,7 +608,7 @@ export class FetchHandler extends BaseHandler {
     const pairs = headers.items();
     const declared = declaredLength(pairs);
     if (declared >= 0) this.#declared = declared;
-    if (this.serverSoftware && !headers.has("Server")) {
+    if (this.serverSoftware && !pairs.some(isServerName)) {
       headers.set("Server", this.serverSoftware);
       pairs.push(["Server", this.serverSoftware]);
     }
