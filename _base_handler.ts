@@ -51,14 +51,8 @@ const fileWrapperFactories = new WeakMap<
   FileWrapperFactory
 >();
 
-/**
- * `wsgi.file_wrapper` for `cls`: one function per class, so every environ
- * holds the same one.
- *
- * @param cls The wrapper class.
- * @returns `(filelike, blksize) => new cls(filelike, blksize)`.
- */
-export function fileWrapperFactory(
+/** `wsgi.file_wrapper` for `cls`: one function per class, for every environ. */
+function fileWrapperFactory(
   cls: typeof FileWrapper,
 ): FileWrapperFactory {
   let factory = fileWrapperFactories.get(cls);
@@ -167,18 +161,10 @@ export function checkStatus(status: unknown): asserts status is string {
 }
 
 /**
- * Checks the headers as `startResponse` does once `headersClass` took them
- * (so each is a pair of strings): names are RFC 9110 tokens (no `:`, space
- * or control character can bend a header line), values ISO-8859-1 text,
- * at most one `Content-Length`, all digits, no hop-by-hop header.
- *
- * @param headers The app's `[name, value]` pairs.
- * @throws {TypeError} For a name that is not a token, a code point above
- *   U+00FF in a value, or a `Content-Length` that is not one non-negative
- *   integer.
- * @throws {AssertionError} For a hop-by-hop header.
+ * Checks the headers once copied: token names, ISO-8859-1 values, one
+ * all-digits `Content-Length`, no hop-by-hop header.
  */
-export function checkResponseHeaders(
+function checkResponseHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
 ): void {
   let length: string | undefined;
@@ -213,15 +199,8 @@ export function checkResponseHeaders(
   }
 }
 
-/**
- * Writes `error`'s stack to `stream`, laid out as Python's traceback, and
- * flushes it (what `logException` does).
- *
- * @param stream Where to write.
- * @param error The error.
- * @param limit How many frames; `undefined`: all.
- */
-export function writeException(
+/** Writes `error` to `stream` as Python lays out a traceback, and flushes it. */
+function writeException(
   stream: ErrorStream,
   error: unknown,
   limit: number | undefined,
@@ -277,15 +256,8 @@ function settled(value: unknown): Promise<void> {
   return isThenable(value) ? (value as Promise<void>) : RESOLVED;
 }
 
-/**
- * The app's header list with each pair copied, so what `startResponse`
- * checked is what is sent, whatever the app changes in its list later.
- * Anything not a list, or not a pair, is left for the checks to refuse.
- *
- * @param headers What the app gave `startResponse`.
- * @returns A new list of new pairs.
- */
-export function copyHeaderPairs<T>(headers: T): T {
+/** The app's list with each pair copied: what was checked is what is sent. */
+function copyHeaderPairs<T>(headers: T): T {
   if (!Array.isArray(headers)) return headers;
   const copy = new Array(headers.length);
   for (let i = 0; i < headers.length; i++) {

@@ -179,26 +179,15 @@ function isServerName(pair: [string, string]): boolean {
   return pair[0].length === 6 && pair[0].toLowerCase() === "server";
 }
 
-/**
- * A whole body cut at the app's declared `Content-Length`.
- *
- * @param whole The body.
- * @param declared The declared length (negative: none).
- * @returns The bytes that go out.
- */
-export function cutAt(whole: Uint8Array, declared: number): Uint8Array {
+/** A whole body cut at the app's declared `Content-Length` (negative: none). */
+function cutAt(whole: Uint8Array, declared: number): Uint8Array {
   return declared >= 0 && whole.length > declared
     ? whole.subarray(0, declared)
     : whole;
 }
 
-/**
- * The request body's declared length (its `Content-Length`), if valid.
- *
- * @param request The request.
- * @returns The length, or `undefined`.
- */
-export function requestLength(request: Request): number | undefined {
+/** The request body's declared length (its `Content-Length`), if valid. */
+function requestLength(request: Request): number | undefined {
   const value = request.headers.get("content-length");
   return value === null ? undefined : contentLength({ CONTENT_LENGTH: value });
 }
