@@ -619,8 +619,12 @@ export class FetchHandler extends BaseHandler {
     }
     const response = this._makeResponse(body, {
       status: code,
+      // 204 and 205 carry no content, so no length of any (RFC 9110 8.6,
+      // 15.3.6); a 304's may be the selected representation's.
       headers: body instanceof Uint8Array
         ? withoutLength(pairs, body.length, head)
+        : code === 204 || code === 205
+        ? withoutLength(pairs, 0, false)
         : pairs,
     });
     if (body === null || head) {
