@@ -10,7 +10,7 @@
 import { formatDateTime } from "./_dates.ts";
 import { emptyEnviron } from "./_environ.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
-import { TOKEN_REGEXP } from "./_http.ts";
+import { DIGITS_REGEXP, isLengthName, TOKEN_REGEXP } from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
 import type {
   ErrorStream,
@@ -169,8 +169,8 @@ function checkResponseHeaders(
 ): void {
   let length: string | undefined;
   for (const [name, value] of headers) {
-    if (name.length === 14 && name.toLowerCase() === "content-length") {
-      if (length !== undefined || !/^[0-9]+$/.test(value)) {
+    if (isLengthName(name)) {
+      if (length !== undefined || !DIGITS_REGEXP.test(value)) {
         throw new TypeError(
           `Content-Length must be one non-negative integer, got ${
             length === undefined ? "" : `${JSON.stringify(length)} and `

@@ -21,6 +21,7 @@ import {
 import { STDERR } from "./_error_stream.ts";
 import {
   contentLength,
+  DIGITS_REGEXP,
   headersRecord,
   isLengthName,
   isNullBody,
@@ -131,7 +132,6 @@ export function mountApp(
       : notMounted(environ, startResponse);
 }
 
-const DIGITS = /^[0-9]+$/;
 /** The environ's key for its handler, read by `wsgiref.signal`'s getter. */
 const OWNER: unique symbol = Symbol("wsgiref.handler");
 
@@ -168,7 +168,7 @@ function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
   for (let i = 0; i < pairs.length; i++) {
     if (isLengthName(pairs[i][0])) {
       const declared = pairs[i][1];
-      return DIGITS.test(declared) ? Number(declared) : -2;
+      return DIGITS_REGEXP.test(declared) ? Number(declared) : -2;
     }
   }
   return -1;

@@ -15,6 +15,9 @@ export const BAD_VALUE: RegExp = /[\0\r\n]/;
 /** The runtime edges' own page for a handler that failed. */
 export const INTERNAL_ERROR = "Internal Server Error";
 
+/** A `Content-Length` value as sent: one non-negative integer, digits only. */
+export const DIGITS_REGEXP: RegExp = /^[0-9]+$/;
+
 /**
  * Whether `name` is `Content-Length`, in any case.
  *

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { BAD_VALUE, TOKEN_REGEXP, trimValue } from "./_http.ts";
+import { BAD_VALUE, isLengthName, TOKEN_REGEXP, trimValue } from "./_http.ts";
 import type { ResponseParts } from "./_runtime_server.ts";
 
 /**
@@ -156,9 +156,7 @@ function checkedHead(
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
     checkHeader(name, pairs[i][1]);
-    if (name.length === 14 && name.toLowerCase() === "content-length") {
-      lengths++;
-    }
+    if (isLengthName(name)) lengths++;
   }
   const dropLength = noLength || reset;
   const addLength = reset ||
@@ -170,8 +168,7 @@ function checkedHead(
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
     if (
-      dropLength && lengths !== 0 && name.length === 14 &&
-      name.toLowerCase() === "content-length"
+      dropLength && lengths !== 0 && isLengthName(name)
     ) {
       continue;
     }
