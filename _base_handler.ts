@@ -12,6 +12,7 @@ import { emptyEnviron } from "./_environ.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
 import { DIGITS_REGEXP, isLengthName, TOKEN_REGEXP } from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
+import { describe, typeName } from "./_quote.ts";
 import type {
   ErrorStream,
   ExcInfo,
@@ -68,14 +69,6 @@ function latin1Bytes(text: string): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (value instanceof Uint8Array) return value.constructor.name;
-  return typeof value;
 }
 
 /**
@@ -508,7 +501,7 @@ export abstract class BaseHandler {
     return Promise.reject(
       new TypeError(
         `the application must return an iterable of Uint8Array chunks, got ${
-          describe(result)
+          typeName(result)
         }`,
       ),
     );

@@ -24,6 +24,7 @@
  */
 
 import { RequestBodyTooLargeError } from "./_errors.ts";
+import { describe } from "./_quote.ts";
 
 import type { InputStream } from "./types.ts";
 
@@ -64,19 +65,16 @@ export interface WSGIInputOptions {
 const LF = 10;
 
 /** How a bad argument is shown in an error message. */
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number") return String(value);
-  if (value === null) return "null";
-  return typeof value;
-}
-
 /** Checks a read size: `undefined` or an integer; negative means "no limit". */
 function checkSize(value: unknown, what: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(
-      `${what} must be an integer or undefined, got ${describe(value)}`,
+      `${what} must be an integer or undefined, got ${
+        // A size's kind, as `typeof` names it.
+        typeof value === "object" && value !== null
+          ? "object"
+          : describe(value)}`,
     );
   }
   return value < 0 ? Infinity : value;

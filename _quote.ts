@@ -1,7 +1,8 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
- * Quoting strings for error messages, so that a control character in a bad
- * header or value shows as an escape, never raw in a log or terminal.
+ * Values as error messages show them, defined once for every module: a
+ * string quoted (a control character shows as an escape, never raw in a log
+ * or terminal), any other value by its kind.
  *
  * @module
  */
@@ -25,4 +26,30 @@ export function quoter(escaped: RegExp): (s: string) => string {
   const replace = (c: string): string =>
     ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
   return (s) => `"${s.replace(escaped, replace)}"`;
+}
+
+/**
+ * What kind of value `value` is, for an error message: `null`, its `typeof`,
+ * or the name of its class (`Array`, `Uint8Array`, `Object`).
+ *
+ * @param value Any value.
+ * @returns The kind's name.
+ */
+export function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const name = Object.getPrototypeOf(value)?.constructor?.name;
+  return typeof name === "string" && name !== "" ? name : "Object";
+}
+
+/**
+ * `value` for an error message: a string quoted, a number as written, else
+ * its {@linkcode typeName}.
+ *
+ * @param value Any value.
+ * @returns The text.
+ */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  return typeof value === "number" ? String(value) : typeName(value);
 }

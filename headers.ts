@@ -44,7 +44,7 @@
  * @module
  */
 
-import { quoter } from "./_quote.ts";
+import { quoter, typeName } from "./_quote.ts";
 
 // Control characters (RFC 9110 section 5.5): HTAB is allowed in header values,
 // but not in header names.
@@ -58,16 +58,11 @@ const ESCAPE_REGEXP = /[\x00-\x1F\x7F"\\]/g;
 /** `s` in double quotes, with control characters escaped, for messages. */
 const quote = quoter(ESCAPE_REGEXP);
 
-/** What `value` is, for a message: `number`, `null`, `array`, `Uint8Array`… */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `array of length ${value.length}`;
-  if (typeof value === "object") {
-    const name = (value as { constructor?: { name?: unknown } }).constructor
-      ?.name;
-    return typeof name === "string" && name !== "" ? name : "object";
-  }
-  return typeof value;
+/** {@linkcode typeName}, with an array's length (a pair must have two). */
+function kind(value: unknown): string {
+  return Array.isArray(value)
+    ? `array of length ${value.length}`
+    : typeName(value);
 }
 
 /** The first control character that `regexp` finds in `s`, quoted. */
@@ -101,7 +96,7 @@ function firstControl(regexp: RegExp, s: string): string {
  */
 export function checkHeaderName(name: unknown): string {
   if (typeof name !== "string") {
-    throw new TypeError(`header name must be a string, got ${describe(name)}`);
+    throw new TypeError(`header name must be a string, got ${kind(name)}`);
   }
   if (NAME_CONTROL_REGEXP.test(name)) {
     throw new TypeError(
@@ -147,7 +142,7 @@ export function checkHeaderValue(name: string, value: unknown): string {
   if (typeof value !== "string") {
     throw new TypeError(
       `header value for ${quote(String(name))} must be a string, got ${
-        describe(value)
+        kind(value)
       }`,
     );
   }
@@ -263,7 +258,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new TypeError(
           `header at index ${i} must be a [name, value] pair, got ${
-            describe(pair)
+            kind(pair)
           }`,
         );
       }
@@ -517,7 +512,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
         throw new TypeError(
           `header value for ${
             quote(name)
-          } must be a string, null or undefined, got ${describe(value)}`,
+          } must be a string, null or undefined, got ${kind(value)}`,
         );
       }
       parts.push(checkHeaderValue(name, value));
@@ -540,7 +535,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
           throw new TypeError(
             `parameter ${quote(key)} of header ${
               quote(name)
-            } must be a string, null or undefined, got ${describe(param)}`,
+            } must be a string, null or undefined, got ${kind(param)}`,
           );
         }
         if (VALUE_CONTROL_REGEXP.test(param)) {

@@ -42,6 +42,7 @@
  */
 
 import { MemoryErrorStream } from "./_error_stream.ts";
+import { typeName } from "./_quote.ts";
 import { WSGIInput } from "./_input.ts";
 import type { FileLike, WSGIEnvironment } from "./types.ts";
 
@@ -74,7 +75,7 @@ function requiredString(
   if (typeof value !== "string") {
     throw new TypeError(
       `environ[${JSON.stringify(key)}] must be a string, got ${
-        describe(value)
+        typeName(value)
       }`,
     );
   }
@@ -95,19 +96,11 @@ function truthyString(
   if (typeof value !== "string") {
     throw new TypeError(
       `environ[${JSON.stringify(key)}] must be a string, got ${
-        describe(value)
+        typeName(value)
       }`,
     );
   }
   return value;
-}
-
-/** Names the type of a value for an error message. */
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const name = Object.getPrototypeOf(value)?.constructor?.name;
-  return typeof name === "string" && name !== "" ? name : "object";
 }
 
 /** Views any environ as a record, for the internal readers above. */
@@ -306,7 +299,7 @@ export function requestUri(
   const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
   if (typeof rawPathInfo !== "string") {
     throw new TypeError(
-      `environ["PATH_INFO"] must be a string, got ${describe(rawPathInfo)}`,
+      `environ["PATH_INFO"] must be a string, got ${typeName(rawPathInfo)}`,
     );
   }
   const pathInfo = quote(
@@ -416,7 +409,7 @@ export function shiftPathInfo(
   if (!pathInfo) return undefined;
   if (typeof pathInfo !== "string") {
     throw new TypeError(
-      `environ["PATH_INFO"] must be a string, got ${describe(pathInfo)}`,
+      `environ["PATH_INFO"] must be a string, got ${typeName(pathInfo)}`,
     );
   }
   const parts = pathInfo.split("/");
@@ -443,7 +436,7 @@ export function shiftPathInfo(
     : env["SCRIPT_NAME"];
   if (typeof scriptNameIn !== "string") {
     throw new TypeError(
-      `environ["SCRIPT_NAME"] must be a string, got ${describe(scriptNameIn)}`,
+      `environ["SCRIPT_NAME"] must be a string, got ${typeName(scriptNameIn)}`,
     );
   }
   let scriptName = normpath(scriptNameIn + "/" + name);
@@ -583,7 +576,7 @@ const HOP_BY_HOP_LENGTHS: ReadonlySet<number> = new Set(
 export function isHopByHop(name: string): boolean {
   if (typeof name !== "string") {
     throw new TypeError(
-      `isHopByHop() needs a header name string, got ${describe(name)}`,
+      `isHopByHop() needs a header name string, got ${typeName(name)}`,
     );
   }
   // Most names cannot be one of the eight by their length alone: skip the
@@ -631,7 +624,7 @@ function classify(filelike: FileLike): Source {
   throw new TypeError(
     "FileWrapper needs a ReadableStream, an object with a readable stream, " +
       "an (async) iterable or an object with read(size), got " +
-      describe(filelike),
+      typeName(filelike),
   );
 }
 
@@ -639,7 +632,7 @@ function classify(filelike: FileLike): Source {
 function toChunk(value: unknown): Uint8Array<ArrayBuffer> {
   if (!(value instanceof Uint8Array)) {
     throw new TypeError(
-      `FileWrapper chunks must be Uint8Array, got ${describe(value)}`,
+      `FileWrapper chunks must be Uint8Array, got ${typeName(value)}`,
     );
   }
   return value.buffer instanceof ArrayBuffer
@@ -723,7 +716,7 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   constructor(filelike: FileLike, blksize = 8192) {
     if (typeof blksize !== "number") {
       throw new TypeError(
-        `blksize must be a positive integer, got ${describe(blksize)}`,
+        `blksize must be a positive integer, got ${typeName(blksize)}`,
       );
     }
     if (!Number.isSafeInteger(blksize) || blksize <= 0) {

@@ -84,7 +84,7 @@
  */
 
 import { TOKEN_REGEXP } from "./_http.ts";
-import { quoter } from "./_quote.ts";
+import { quoter, typeName } from "./_quote.ts";
 import { AssertionError } from "./_errors.ts";
 import type {
   ErrorStream,
@@ -167,20 +167,6 @@ const ESCAPE_REGEXP = /[\x00-\x1F\x7F-\x9F"\\]/g;
 /** `s` in double quotes, with control characters escaped. */
 const quote = quoter(ESCAPE_REGEXP);
 
-function constructorName(value: object): string {
-  const name = (value as { constructor?: { name?: unknown } }).constructor
-    ?.name;
-  return typeof name === "string" ? name : "";
-}
-
-/** What kind of value `value` is: `string`, `null`, `Array`, `Uint8Array`… */
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "Array";
-  if (typeof value === "object") return constructorName(value) || "Object";
-  return typeof value;
-}
-
 const MAX_ITEMS = 8;
 const MAX_LENGTH = 300;
 
@@ -212,9 +198,7 @@ function render(value: unknown, depth: number): string {
   if (object instanceof Uint8Array) {
     const items = Array.from(object.subarray(0, MAX_ITEMS), String);
     if (object.length > MAX_ITEMS) items.push("…");
-    return `${constructorName(object) || "Uint8Array"}(${object.length}) [${
-      items.join(", ")
-    }]`;
+    return `${typeName(object)}(${object.length}) [${items.join(", ")}]`;
   }
   if (Array.isArray(object)) {
     if (depth > 2) return "[Array]";
@@ -228,8 +212,8 @@ function render(value: unknown, depth: number): string {
   }
   if (isThenable(object)) return "Promise {}";
   if (object instanceof Error) return `${object.name}: ${object.message}`;
-  const name = constructorName(object);
-  if (name !== "" && name !== "Object") return `${name} {}`;
+  const name = typeName(object);
+  if (name !== "Object") return `${name} {}`;
   if (depth > 2) return "{…}";
   const keys = Object.keys(object);
   const items = keys.slice(0, MAX_ITEMS).map((key) =>
