@@ -10,7 +10,16 @@
 import { formatDateTime } from "./_dates.ts";
 import { emptyEnviron } from "./_environ.ts";
 import { AssertionError, isClientDisconnect } from "./_errors.ts";
-import { DIGITS_REGEXP, isLengthName, TOKEN_REGEXP } from "./_http.ts";
+import {
+  CONTROL_REGEXP,
+  DIGITS_REGEXP,
+  ERROR_HEADERS,
+  ERROR_STATUS,
+  ERROR_TEXT,
+  isLengthName,
+  NOT_LATIN1_REGEXP,
+  TOKEN_REGEXP,
+} from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
 import { describe, typeName } from "./_quote.ts";
 import type {
@@ -34,17 +43,10 @@ export { formatDateTime };
 
 /** `wsgi.version`, shared by every environ. */
 export const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
-const ERROR_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([
-  Object.freeze(["Content-Type", "text/plain"] as const),
-]);
 const ERROR_BODY: Uint8Array<ArrayBuffer> = new TextEncoder().encode(
-  "A server error occurred.  Please contact the administrator.",
+  ERROR_TEXT,
 );
 const EMPTY_ENVIRON: Readonly<Record<string, unknown>> = Object.freeze({});
-// deno-lint-ignore no-control-regex
-const STATUS_DISALLOWED = /[\x00-\x1F\x7F]/;
-// deno-lint-ignore no-control-regex
-const NOT_LATIN1 = /[^\x00-\xFF]/;
 
 /** `wsgi.file_wrapper` functions, one per wrapper class. */
 const fileWrapperFactories = new WeakMap<
@@ -129,10 +131,10 @@ export function checkStatus(status: unknown): asserts status is string {
   if (typeof status !== "string") {
     throw new TypeError(`Status must be a string, got ${describe(status)}`);
   }
-  if (STATUS_DISALLOWED.test(status)) {
+  if (CONTROL_REGEXP.test(status)) {
     throw new TypeError("Control characters are not allowed in status");
   }
-  if (NOT_LATIN1.test(status)) {
+  if (NOT_LATIN1_REGEXP.test(status)) {
     throw new TypeError(
       "Status must hold ISO-8859-1 text only (code points up to U+00FF)",
     );
@@ -179,7 +181,7 @@ function checkResponseHeaders(
         } must be an RFC 9110 token (letters, digits and !#$%&'*+-.^_\`|~)`,
       );
     }
-    if (NOT_LATIN1.test(value)) {
+    if (NOT_LATIN1_REGEXP.test(value)) {
       throw new TypeError(
         `header "${name}" must hold ISO-8859-1 text only (code points up to U+00FF)`,
       );
@@ -333,7 +335,7 @@ export abstract class BaseHandler {
   /** How many stack frames to log with an error; `undefined`: all. @default {undefined} */
   tracebackLimit: number | undefined = undefined;
   /** The status of the error page. @default {"500 Internal Server Error"} */
-  errorStatus: string = "500 Internal Server Error";
+  errorStatus: string = ERROR_STATUS;
   /** The headers of the error page (copied per use). @default {[["Content-Type", "text/plain"]]} */
   errorHeaders: ReadonlyArray<readonly [string, string]> = ERROR_HEADERS;
   /** The body of the error page. @default {"A server error occurred.  Please contact the administrator."} */

@@ -22,6 +22,7 @@ import { STDERR } from "./_error_stream.ts";
 import {
   contentLength,
   DIGITS_REGEXP,
+  ERROR_HEADERS,
   headersRecord,
   isLengthName,
   isNullBody,
@@ -375,7 +376,7 @@ export class FetchHandler extends BaseHandler {
       this.#answer(
         this._makeResponse(this.errorBody.slice(), {
           status: 500,
-          headers: { "content-type": "text/plain" },
+          headers: Object.fromEntries(ERROR_HEADERS),
         }),
       );
     }

@@ -12,8 +12,28 @@ export const TOKEN_REGEXP: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What `Headers` refuses in a field value: NUL, CR, LF. */
 export const BAD_VALUE: RegExp = /[\0\r\n]/;
 
-/** The runtime edges' own page for a handler that failed. */
-export const INTERNAL_ERROR = "Internal Server Error";
+/** A control character (RFC 9110 section 5.5): none in a name or a status. */
+// deno-lint-ignore no-control-regex
+export const CONTROL_REGEXP: RegExp = /[\x00-\x1F\x7F]/;
+
+/** A control character but HTAB: none in a field value. */
+// deno-lint-ignore no-control-regex
+export const VALUE_CONTROL_REGEXP: RegExp = /[\x00-\x08\x0A-\x1F\x7F]/;
+
+/** A code point above U+00FF: header text is ISO-8859-1. */
+// deno-lint-ignore no-control-regex
+export const NOT_LATIN1_REGEXP: RegExp = /[^\x00-\xFF]/u;
+
+/** The error page's status: the engine's `errorStatus` by default. */
+export const ERROR_STATUS = "500 Internal Server Error";
+
+/** The error page's headers: the engine's and the runtime edges'. */
+export const ERROR_HEADERS: ReadonlyArray<readonly [string, string]> = Object
+  .freeze([Object.freeze(["Content-Type", "text/plain"] as const)]);
+
+/** The error page's body: the engine's and the runtime edges'. */
+export const ERROR_TEXT =
+  "A server error occurred.  Please contact the administrator.";
 
 /** A `Content-Length` value as sent: one non-negative integer, digits only. */
 export const DIGITS_REGEXP: RegExp = /^[0-9]+$/;

@@ -10,9 +10,10 @@
 
 import {
   BAD_REQUEST_TEXT,
+  ERROR_HEADERS,
+  ERROR_TEXT,
   headersRecord,
   HOST_REGEXP,
-  INTERNAL_ERROR,
 } from "./_http.ts";
 import { lightResponse } from "./_runtime_response.ts";
 
@@ -113,7 +114,11 @@ export function listen(
     port: options.port,
     ...tls,
     onListen() {},
-    onError: () => new Response(INTERNAL_ERROR, { status: 500 }),
+    onError: () =>
+      new Response(ERROR_TEXT, {
+        status: 500,
+        headers: Object.fromEntries(ERROR_HEADERS),
+      }),
   }, (request, info) => {
     // Deno.serve refuses two Host fields, not one that is not a host
     // (RFC 9112 section 3.2): answered here, before the app runs, as on

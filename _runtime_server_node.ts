@@ -42,10 +42,11 @@ import { createServer as createHttpsServer } from "node:https";
 import { pulledStream } from "./_runtime.ts";
 import {
   BAD_REQUEST_TEXT,
+  ERROR_HEADERS as PAGE_HEADERS,
+  ERROR_TEXT,
   HEADER_PAIRS,
   HOST_REGEXP,
   HTTP_VERSION,
-  INTERNAL_ERROR as ERROR_TEXT,
   REQUEST_TARGET,
 } from "./_http.ts";
 import {
@@ -80,7 +81,7 @@ const BAD_HOST_HEADERS = {
 /** Responses whose request awaits `100 Continue`. */
 const EXPECTING = new WeakSet<ServerResponse>();
 const ERROR_HEADERS = {
-  "content-type": "text/plain;charset=UTF-8",
+  ...Object.fromEntries(PAGE_HEADERS),
   "content-length": String(INTERNAL_ERROR.length),
 };
 

@@ -44,14 +44,9 @@
  * @module
  */
 
+import { CONTROL_REGEXP, VALUE_CONTROL_REGEXP } from "./_http.ts";
 import { quoter, typeName } from "./_quote.ts";
 
-// Control characters (RFC 9110 section 5.5): HTAB is allowed in header values,
-// but not in header names.
-// deno-lint-ignore no-control-regex
-const NAME_CONTROL_REGEXP = /[\x00-\x1F\x7F]/;
-// deno-lint-ignore no-control-regex
-const VALUE_CONTROL_REGEXP = /[\x00-\x08\x0A-\x1F\x7F]/;
 // deno-lint-ignore no-control-regex
 const ESCAPE_REGEXP = /[\x00-\x1F\x7F"\\]/g;
 
@@ -98,10 +93,10 @@ export function checkHeaderName(name: unknown): string {
   if (typeof name !== "string") {
     throw new TypeError(`header name must be a string, got ${kind(name)}`);
   }
-  if (NAME_CONTROL_REGEXP.test(name)) {
+  if (CONTROL_REGEXP.test(name)) {
     throw new TypeError(
       `Control characters not allowed in headers: ${quote(name)} has ${
-        firstControl(NAME_CONTROL_REGEXP, name)
+        firstControl(CONTROL_REGEXP, name)
       } in its name`,
     );
   }
@@ -519,10 +514,10 @@ export class ResponseHeaders implements Iterable<[string, string]> {
     }
     if (params !== null && params !== undefined) {
       for (const [key, param] of Object.entries(params)) {
-        if (NAME_CONTROL_REGEXP.test(key)) {
+        if (CONTROL_REGEXP.test(key)) {
           throw new TypeError(
             `Control characters not allowed in headers: ${quote(name)} has ${
-              firstControl(NAME_CONTROL_REGEXP, key)
+              firstControl(CONTROL_REGEXP, key)
             } in the name of its parameter ${quote(key)}`,
           );
         }
