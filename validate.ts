@@ -8,63 +8,9 @@
  * handler answers `500` (or cuts the response off) and the message is in
  * `wsgi.errors`; what is legal but unwise is a {@linkcode WSGIWarning}.
  *
- * What it checks, in the order a response goes:
- *
- * - **The environ** (the server's side): a plain object with Python's
- *   required keys, CGI variables (keys without a `.`) that are strings within
- *   ISO-8859-1, no `HTTP_CONTENT_TYPE` / `HTTP_CONTENT_LENGTH`,
- *   `wsgi.version` `[1, 0]`, `wsgi.url_scheme` `http` or `https`, boolean
- *   `wsgi.multithread` / `wsgi.multiprocess` / `wsgi.run_once` /
- *   `wsgi.input_terminated`, `SCRIPT_NAME` and `PATH_INFO` empty or starting
- *   with `/` (and `SCRIPT_NAME` never `/`), `CONTENT_LENGTH` digits only,
- *   `REQUEST_METHOD` a token; `wsgi.input` and `wsgi.errors` with their
- *   methods. A missing `QUERY_STRING` and an unknown method are warnings.
- * - **`wsgi.input` and `wsgi.errors`** are replaced, in the caller's environ
- *   (as Python does), by checking wrappers: `read(size)` needs exactly one
- *   integer size (`read()` or a negative size only when
- *   `wsgi.input_terminated` is `true`), `readline(size?)` and
- *   `readlines(hint?)` at most one; every result must be a promise of
- *   `Uint8Array`s, no longer than asked; `wsgi.errors.write` takes one
- *   string; neither stream may be closed.
- * - **`startResponse`**: two or three arguments; the status a string
- *   `"NNN reason"` with a code from 100 to 599, no control characters, within
- *   ISO-8859-1; the headers an array of `[name, value]` string pairs, names
- *   RFC 9110 tokens (no `Status` header; a name ending in `-` or `_`, which
- *   Python rejects, is a warning), values RFC 9110 field values (HTAB
- *   allowed, which Python rejects; other control characters and `DEL` not)
- *   within ISO-8859-1, no hop-by-hop header; no `Content-Type` in a 204 or
- *   304 response; one `Content-Type` and one `Content-Length` at most, the
- *   latter digits only and absent from 1xx and 204 responses; `excInfo` the
- *   caught error (not a boolean, not Python's tuple); no second call without
- *   `excInfo`; no call after `close()`.
- * - **`write`**: one `Uint8Array`; not after the body ended. A `write()`
- *   made while the previous one is still pending is a warning: legal (`write`
- *   is safe to ignore), but it gives up backpressure.
- * - **The body**: not `undefined`/`null`, not a string, not a single
- *   `Uint8Array` (an iterable of numbers), an (async) iterable, not a locked
- *   `ReadableStream`, its `close` (if any) a function; an array only once
- *   `startResponse` was called. It is wrapped: every chunk must be a
- *   `Uint8Array` (not a string, a number or a promise); `startResponse` must
- *   have been called by the first chunk, or by the end of an empty body; no
- *   chunk may be read after `close()`.
- * - **The response**: a `HEAD` request or a 1xx, 204, 205 or 304 status gets
- *   no body bytes. Content comes with a `Content-Type`: Python demands one in
- *   `startResponse` whatever follows, which faults a correct empty redirect;
- *   this validator faults the first byte sent without it (with Python's
- *   message), before it goes out. The bytes sent (chunks and `write()`s)
- *   equal the app's `Content-Length` (for `HEAD` and 304 it describes the
- *   would-be body and is not compared). `close()` is called at most once, and
- *   the checks that need the whole response run when the body ends, not at
- *   garbage collection.
- *
- * Limits: a body made by `FileWrapper` or `environ["wsgi.file_wrapper"]` is
- * returned to the server **as it is** (the same object), so that a server's
- * `sendfile` fast path still applies; as its chunks cannot be watched,
- * `startResponse` must have been called by the time it is returned, and its
- * chunks, its length, a body on a `HEAD`/no-content response and its
- * `close()` are not checked. A server that never calls `close()` cannot be
- * told when it happens; if the wrapped body is garbage collected unclosed, a
- * `WSGIWarning` says so, as Python prints to stderr (best effort).
+ * What it checks, in the order a response goes, and its limits (a
+ * `FileWrapper` body passes through unwatched, so that a server's `sendfile`
+ * fast path still applies): see the project's `docs/api.md`.
  *
  * @example Usage
  * ```ts
@@ -83,7 +29,13 @@
  * @module
  */
 
-import { TOKEN_REGEXP } from "./_http.ts";
+import {
+  CONTROL_REGEXP,
+  DIGITS_REGEXP,
+  NOT_LATIN1_REGEXP,
+  TOKEN_REGEXP,
+  VALUE_CONTROL_REGEXP,
+} from "./_http.ts";
 import { quoter, typeName } from "./_quote.ts";
 import { AssertionError } from "./_errors.ts";
 import type {
@@ -239,20 +191,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function fail(message: string): never {
   throw new AssertionError(message);
 }
-
-// ---------------------------------------------------------------------------
-// Character classes (RFC 9110)
-
-/** What may not appear in a field value: controls other than HTAB, and DEL. */
-// deno-lint-ignore no-control-regex
-const BAD_VALUE_REGEXP = /[\x00-\x08\x0A-\x1F\x7F]/;
-/** Control characters (HTAB included), which a status may not hold. */
-// deno-lint-ignore no-control-regex
-const CONTROL_REGEXP = /[\x00-\x1F\x7F]/;
-/** A code point above U+00FF: not a PEP 3333 native string. */
-// deno-lint-ignore no-control-regex
-const NOT_LATIN1_REGEXP = /[^\x00-\xFF]/u;
-const DIGITS_REGEXP = /^[0-9]+$/;
 
 /** Methods Python's validator knows; others are warned about. */
 const KNOWN_METHODS = new Set([
@@ -716,7 +654,7 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     if (name.endsWith("-") || name.endsWith("_")) {
       warn(`Names may not end in '-' or '_': ${quote(name)}`);
     }
-    const bad = BAD_VALUE_REGEXP.exec(value);
+    const bad = VALUE_CONTROL_REGEXP.exec(value);
     if (bad) {
       fail(`Bad header value: ${quote(value)} (bad char: ${quote(bad[0])})`);
     }
