@@ -4,30 +4,9 @@
  * but no `Deno.serve`): a small bridge from `node:http` to a fetch handler,
  * loaded by `_runtime_server.ts` only when not on Deno.
  *
- * What it keeps of `Deno.serve`'s behaviour, so the server acts the same:
- * - The request body is a pull-based `ReadableStream`: the socket is read
- *   only as the app reads `wsgi.input` (Node's own 16 KiB buffer aside).
- * - The response body is pulled one chunk at a time, and the next pull
- *   waits for `drain`: a client that does not read stops the app.
- * - A client that hangs up cancels the response stream (so the app's
- *   `close()` runs, once) and aborts `request.signal`; a body stream that
- *   errors aborts the message (the client sees it cut off).
- * - A body known whole goes out with `Content-Length`, HEAD included;
- *   anything else is chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
- * - The canonical reason phrase; no `Content-Length` on 204 and 304, only
- *   `0` on 205; a request target with raw bytes outside printable ASCII gets
- *   an empty 400 before any handler runs; request heads up to 64 KiB.
- * - `shutdown()` stops accepting, closes idle keep-alive connections, lets
- *   responses in flight finish (then closes their connections), and
- *   settles once every connection is closed.
- *
- * A web `Request`, `Response`, `ReadableStream` or `AbortSignal` costs more
- * on Node than a whole raw `node:http` answer (docs/npm.md has the figures).
- * So the request handed to the handler
- * is lazy (a `Request` whose `url`, `method`, `headers` and `body` are plain
- * fields; anything else makes the real one), and `makeResponse` gives a
- * response this bridge writes straight from its bytes or stream (a
- * `Response` for any other reader, made on first use).
+ * It keeps `Deno.serve`'s behaviour (docs/development.md lists it) and, as
+ * web objects cost more on Node than a raw answer, hands the handler a lazy
+ * request and writes `makeResponse`'s answer straight from its bytes.
  *
  * @module
  */
