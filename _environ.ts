@@ -3,20 +3,7 @@
  * The environ of a web `Request`: one set of rules, shared by `FetchHandler`
  * and `simple_server`'s `getEnviron`, kept lean because it runs per request.
  *
- * - `PATH_INFO` is the WHATWG-normalised path, percent-decoded as ISO-8859-1
- *   (decoded only when it holds `%`); leading `//` collapse to one `/`.
- * - `QUERY_STRING` is the raw query, without `?`.
- * - `CONTENT_TYPE` is `text/plain` when absent (as Python);
- *   `CONTENT_LENGTH` is `""` when absent, and absent for a chunked body.
- * - `HTTPS` is `on` over TLS: the server says so (`ConnectionInfo.secure`);
- *   without it, when the request URL is `https` (the runtime's word).
- * - `SERVER_PROTOCOL` is the version the request carries (`HTTP_VERSION`,
- *   given by the Node server), else `HTTP/1.1`: a web `Request` has none.
- * - `HTTP_HOST` is the Host field, else the URL's authority (HTTP/2's
- *   `:authority`), except Deno's `localhost` stand-in for a missing Host.
- * - Request headers become `HTTP_*` keys, values as the runtime joined them;
- *   a header whose name holds `_` is dropped, so `X_Forwarded_For` cannot
- *   pass for `X-Forwarded-For`.
+ * The rules are listed in docs/development.md.
  *
  * @module
  */
