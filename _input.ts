@@ -3,23 +3,6 @@
  * `wsgi.input` over a web `ReadableStream`: the request body as Python's
  * `io.BufferedReader` presents it to a WSGI app (PEP 3333), with async reads.
  *
- * - Lazy: the stream's reader is taken on the first read that needs bytes, so
- *   a server that sends `100 Continue` on the first body read (Deno) sends it
- *   only when the app asks for the body. `read(0)` never touches the stream.
- * - `read(n)` resolves with exactly `n` bytes unless the input ends first;
- *   `read()` or a negative size reads everything left; `readline(size?)` ends
- *   after `\n` or at `size` bytes; after the end every read resolves with an
- *   empty array. Chunk boundaries never show through.
- * - `limit` (the request's `CONTENT_LENGTH`): the app sees at most that many
- *   bytes. A chunk that crosses it is cut, and the stream cancelled; a stream
- *   that ends early is a short body, not an error.
- * - `maxSize` (for a body with no length): once more bytes than that arrive,
- *   the read rejects with a `RangeError` and the stream is cancelled.
- * - Errors of the stream reject the read, and every later read, with the
- *   same error (until `cancel()`).
- * - Reads started before the previous one settled run in call order.
- * - Every array handed out is a fresh copy backed by its own `ArrayBuffer`.
- *
  * @module
  */
 
