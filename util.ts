@@ -72,13 +72,7 @@ function requiredString(
       `${caller} needs environ[${JSON.stringify(key)}], which is missing`,
     );
   }
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `environ[${JSON.stringify(key)}] must be a string, got ${
-        typeName(value)
-      }`,
-    );
-  }
+  if (typeof value !== "string") throw notString(key, value);
   return value;
 }
 
@@ -93,14 +87,15 @@ function truthyString(
 ): string {
   const value = environ[key];
   if (!value) return "";
-  if (typeof value !== "string") {
-    throw new TypeError(
-      `environ[${JSON.stringify(key)}] must be a string, got ${
-        typeName(value)
-      }`,
-    );
-  }
+  if (typeof value !== "string") throw notString(key, value);
   return value;
+}
+
+/** The error for an environ value that is not a string. */
+function notString(key: string, value: unknown): TypeError {
+  return new TypeError(
+    `environ[${JSON.stringify(key)}] must be a string, got ${typeName(value)}`,
+  );
 }
 
 /** Views any environ as a record, for the internal readers above. */
@@ -298,9 +293,7 @@ export function requestUri(
   let url = applicationUri(environ);
   const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
   if (typeof rawPathInfo !== "string") {
-    throw new TypeError(
-      `environ["PATH_INFO"] must be a string, got ${typeName(rawPathInfo)}`,
-    );
+    throw notString("PATH_INFO", rawPathInfo);
   }
   const pathInfo = quote(
     rawPathInfo,
@@ -407,11 +400,7 @@ export function shiftPathInfo(
   const env = asRecord(environ);
   const pathInfo = env["PATH_INFO"];
   if (!pathInfo) return undefined;
-  if (typeof pathInfo !== "string") {
-    throw new TypeError(
-      `environ["PATH_INFO"] must be a string, got ${typeName(pathInfo)}`,
-    );
-  }
+  if (typeof pathInfo !== "string") throw notString("PATH_INFO", pathInfo);
   const parts = pathInfo.split("/");
   if (parts.length < 2) {
     throw new RangeError(
@@ -435,9 +424,7 @@ export function shiftPathInfo(
     ? ""
     : env["SCRIPT_NAME"];
   if (typeof scriptNameIn !== "string") {
-    throw new TypeError(
-      `environ["SCRIPT_NAME"] must be a string, got ${typeName(scriptNameIn)}`,
-    );
+    throw notString("SCRIPT_NAME", scriptNameIn);
   }
   let scriptName = normpath(scriptNameIn + "/" + name);
   if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
@@ -660,16 +647,12 @@ async function closeOwner(owner: Closable): Promise<boolean> {
  * `filelike` is, checked in this order: a `ReadableStream<Uint8Array>`;
  * anything with a `readable` stream (a `Deno.FsFile`); an (async) iterable of
  * `Uint8Array` chunks; an object with a Python-style `read(size)` (sync or
- * async) whose empty (or falsy) result marks the end. `blksize` is the size
- * passed to `read(size)`; stream and iterable sources keep their own chunk
- * sizes. Every chunk must be a `Uint8Array`.
+ * async) whose empty (or falsy) result marks the end.
  *
- * Unlike Python's, this `FileWrapper` is iterable only asynchronously
- * (`for await`), and it reads one chunk per step, never ahead. Iteration is
- * not resumable: once the source ended, or after `close()`, a new iteration
- * yields nothing. Breaking out of a loop early leaves the source where it
- * was; iterating again continues from there. Iterating does not close the
- * source; `close()` does (servers call it when the response ends).
+ * Unlike Python's, it is iterable only with `for await`, one read per step.
+ * Once the source ended, or after `close()`, a new iteration yields nothing;
+ * after a `break`, iterating again continues. Only `close()` closes the
+ * source (servers call it when the response ends).
  *
  * @example Usage
  * ```ts
@@ -801,14 +784,9 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   }
 
   /**
-   * Closes the source and ends iteration; calling it again does nothing
-   * more. A `ReadableStream` is cancelled (through our reader while an
-   * iteration holds it; a stream locked by someone else is left alone); an
-   * object with a `readable` stream, like a `Deno.FsFile`, has its `close()`
-   * called, or else its stream cancelled; an iterable's active iterator gets
-   * `return()`, then the iterable's own `close()` runs, if any; a `read(size)`
-   * object's `close()` runs, if any. A source already closed or errored is
-   * fine.
+   * Closes the source and ends iteration, once: the source's own `close()`
+   * if it has one, else a stream is cancelled (unless someone else locked
+   * it); an iterable's active iterator gets `return()` first.
    *
    * @returns A promise that settles once the source is closed.
    * @throws Whatever the source's own `close()` throws (except a Deno
