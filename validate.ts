@@ -415,43 +415,46 @@ class InputWrapper implements InputStream {
     this.#terminated = terminated;
   }
 
-  read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
+  /** Checks the arguments of `method`, then calls it and checks its promise. */
+  #call(
+    method: "read" | "readline" | "readlines",
+    args: unknown[],
+    takes: string,
+  ): PromiseLike<unknown> {
     if (args.length > 1) {
       fail(
-        `wsgi.input.read() takes one argument, the size (got ${args.length}: ${
+        `wsgi.input.${method}() takes ${takes} (got ${args.length}: ${
           repr(args)
         })`,
       );
     }
+    checkSize(method, args[0]);
     const size = args[0];
-    checkSize("read", size);
-    if (!this.#terminated && (size === undefined || (size as number) < 0)) {
+    if (
+      method === "read" && !this.#terminated &&
+      (size === undefined || (size as number) < 0)
+    ) {
       fail(
         `wsgi.input.read() needs a size (got ${
           args.length === 0 ? "none" : repr(size)
         }): reading to the end is allowed only when wsgi.input_terminated is true`,
       );
     }
-    const result = checkPromise(
-      "read",
-      (this.#input.read as (...args: unknown[]) => unknown)(...args),
-    );
-    return settle(result, (value) => checkChunk("read", value, size));
+    const call = this.#input[method] as (...args: unknown[]) => unknown;
+    return checkPromise(method, call.apply(this.#input, args));
+  }
+
+  read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
+    const result = this.#call("read", args, "one argument, the size");
+    return settle(result, (value) => checkChunk("read", value, args[0]));
   }
 
   readline(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
-    if (args.length > 1) {
-      fail(
-        `wsgi.input.readline() takes at most one argument, the size (got ${args.length}: ${
-          repr(args)
-        })`,
-      );
-    }
     const size = args[0];
-    checkSize("readline", size);
-    const result = checkPromise(
+    const result = this.#call(
       "readline",
-      (this.#input.readline as (...args: unknown[]) => unknown)(...args),
+      args,
+      "at most one argument, the size",
     );
     return settle(result, (value) => {
       checkChunk("readline", value, size);
@@ -468,17 +471,10 @@ class InputWrapper implements InputStream {
   }
 
   readlines(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>[]> {
-    if (args.length > 1) {
-      fail(
-        `wsgi.input.readlines() takes at most one argument, the hint (got ${args.length}: ${
-          repr(args)
-        })`,
-      );
-    }
-    checkSize("readlines", args[0]);
-    const result = checkPromise(
+    const result = this.#call(
       "readlines",
-      (this.#input.readlines as (...args: unknown[]) => unknown)(...args),
+      args,
+      "at most one argument, the hint",
     );
     return settle(result, (lines) => {
       if (!Array.isArray(lines)) {
