@@ -24,7 +24,7 @@ import type { demoApp, makeServer } from "./simple_server.ts";
 import type { WSGIApplication } from "./types.ts";
 
 /** What the CLI serves with: `simple_server`'s own functions. */
-export interface ServerModule {
+interface ServerModule {
   /** The default app. */
   demoApp: typeof demoApp;
   /** Makes the server. */
@@ -33,13 +33,8 @@ export interface ServerModule {
   program?: string;
 }
 
-/**
- * The usage text.
- *
- * @param program The program's name.
- * @returns The text.
- */
-export function usage(program: string): string {
+/** The usage text. */
+function usage(program: string): string {
   return `Usage: ${program} [--host HOST] [--port PORT] [--grace-period MS]
        [MODULE[:EXPORT]]
 
@@ -60,35 +55,19 @@ npm started it (npx, npm start), as npm does not pass SIGTERM on.
 }
 
 /** A command-line mistake: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
+class UsageError extends Error {
+  override name = "UsageError";
 }
 
-/**
- * A permission Deno was not given: printed alone (it is not a usage
- * mistake), exit code 2.
- */
-export class PermissionNeededError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param what What needed the permission.
-   * @param flag The flag that grants it.
-   */
+/** A permission Deno was not given: printed alone, exit code 2. */
+class PermissionNeededError extends Error {
+  override name = "PermissionNeededError";
+
   constructor(what: string, flag: string) {
     const access = flag.startsWith("--allow-")
       ? `${flag.slice("--allow-".length)} access`
       : "a permission";
     super(`${what} needs ${access}: run with ${flag} (or -A)`);
-    this.name = "PermissionNeededError";
   }
 }
 
@@ -100,30 +79,26 @@ const OPTIONS = {
 } as const;
 
 /** What the command line asks for. */
-export interface CliOptions {
-  /** The address to bind. */
+interface CliOptions {
   host: string;
-  /** The port. */
   port: number;
-  /** How long a shutdown lets running requests finish, in ms. */
   gracePeriod: number;
-  /** The app module, if any. */
   module?: string;
-  /** The export to serve. */
   exportName: string;
-  /** Print the usage. */
   help: boolean;
 }
 
-/**
- * Parses the command line.
- *
- * @param args The arguments, without the program.
- * @returns What they ask for.
- * @throws {UsageError} For an unknown flag, a bad port or grace period, or
- *   extra arguments.
- */
-export function parseCommandLine(args: string[]): CliOptions {
+/** The digits of `text` as a number up to `max`, else a `UsageError`. */
+function integer(text: string, max: number, message: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !(n <= max)) {
+    throw new UsageError(`${message}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** Parses the command line (without the program). */
+function parseCommandLine(args: string[]): CliOptions {
   // Not strict: parseArgs' own messages quote unevenly (`as in '-- "--x"`).
   const { tokens } = parseArgs({
     args,
@@ -132,54 +107,35 @@ export function parseCommandLine(args: string[]): CliOptions {
     allowPositionals: true,
     tokens: true,
   });
-  const values: {
-    host?: string;
-    port?: string;
-    "grace-period"?: string;
-    help?: boolean;
-  } = {};
+  const values: Record<string, string | undefined> = {};
   const positionals: string[] = [];
+  let help = false;
   for (const token of tokens) {
-    if (token.kind === "positional") {
-      positionals.push(token.value);
-    } else if (token.kind === "option") {
-      const { name, rawName, value } = token;
-      if (name === "help") {
-        if (value !== undefined) {
-          throw new UsageError(`${rawName} takes no value`);
-        }
-        values.help = true;
-      } else if (
-        name === "host" || name === "port" || name === "grace-period"
-      ) {
-        if (value === undefined) {
-          throw new UsageError(`${rawName} needs a value`);
-        }
-        values[name] = value;
-      } else {
-        throw new UsageError(`unknown option ${rawName}`);
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const { name, rawName, value } = token;
+    if (!Object.hasOwn(OPTIONS, name)) {
+      throw new UsageError(`unknown option ${rawName}`);
+    } else if (name === "help") {
+      if (value !== undefined) {
+        throw new UsageError(`${rawName} takes no value`);
       }
-    }
+      help = true;
+    } else if (value === undefined) {
+      throw new UsageError(`${rawName} needs a value`);
+    } else values[name] = value;
   }
   const host = values.host ?? "127.0.0.1";
-  const portText = values.port ?? "8000";
-  const port = Number(portText);
-  if (!/^[0-9]+$/.test(portText) || port > 65535) {
-    throw new UsageError(
-      `--port must be an integer from 0 to 65535, got ${
-        JSON.stringify(portText)
-      }`,
-    );
-  }
-  const graceText = values["grace-period"] ?? "10000";
-  const gracePeriod = Number(graceText);
-  if (!/^[0-9]+$/.test(graceText) || !Number.isSafeInteger(gracePeriod)) {
-    throw new UsageError(
-      `--grace-period must be a non-negative integer of ms, got ${
-        JSON.stringify(graceText)
-      }`,
-    );
-  }
+  const port = integer(
+    values.port ?? "8000",
+    65535,
+    "--port must be an integer from 0 to 65535",
+  );
+  const gracePeriod = integer(
+    values["grace-period"] ?? "10000",
+    Number.MAX_SAFE_INTEGER,
+    "--grace-period must be a non-negative integer of ms",
+  );
   if (positionals.length > 1) {
     throw new UsageError(
       `expected at most one app module, got ${positionals.length}: ${
@@ -206,21 +162,12 @@ export function parseCommandLine(args: string[]): CliOptions {
     gracePeriod,
     module,
     exportName,
-    help: values.help ?? false,
+    help,
   };
 }
 
-/**
- * Imports the app: `exportName` of `module` (a path, relative to the
- * working directory, or a URL).
- *
- * @param module The module.
- * @param exportName The export.
- * @returns The app.
- * @throws {UsageError} If the module cannot be loaded or has no such function.
- * @throws {PermissionNeededError} If Deno was not allowed to load it.
- */
-export async function loadApp(
+/** Imports `exportName` of `module` (a path, or a URL). */
+async function loadApp(
   module: string,
   exportName: string,
 ): Promise<WSGIApplication> {
