@@ -1117,14 +1117,13 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
     );
   }
   if (
-    typeof ReadableStream === "function" && result instanceof ReadableStream
+    typeof ReadableStream === "function" && result instanceof ReadableStream &&
+    result.locked
   ) {
-    if (result.locked) {
-      fail(
-        "The application returned a locked ReadableStream: something is " +
-          "already reading it, so the server cannot",
-      );
-    }
+    fail(
+      "The application returned a locked ReadableStream: something is " +
+        "already reading it, so the server cannot",
+    );
   }
   if (body.close !== undefined && typeof body.close !== "function") {
     fail(
@@ -1190,17 +1189,10 @@ function defaultWarning(warning: WSGIWarning): void {
  * server gives the app (the environ, `wsgi.input`, `wsgi.errors`) and what
  * the app gives back (the status, headers, `write`, the body, `close()`).
  * Python's `wsgiref.validate.validator`, with more checks (see the module
- * documentation).
- *
- * A finding is an `AssertionError` thrown where the mistake happens: from
- * the app call, `startResponse`, `write`, the body's iteration, or a
- * `wsgi.input`/`wsgi.errors` method. A server then answers `500` if the
- * headers were not sent yet (else the response is cut off), and the message
- * goes to `wsgi.errors`. The environ is changed in place, as Python's is:
+ * documentation). The environ is changed in place, as Python's is:
  * `wsgi.input`, `wsgi.errors` and `wsgi.file_wrapper` become checking
- * wrappers. The body becomes a checking wrapper too (so a server never adds
- * a `Content-Length` for it), except a `FileWrapper` body, which is returned
- * as it is.
+ * wrappers, and so does the body (so a server never adds a `Content-Length`
+ * for it), except a `FileWrapper` body, which is returned as it is.
  *
  * @param app The WSGI application; it may be async.
  * @param options `onWarning`: where warnings go (default: stderr).
