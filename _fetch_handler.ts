@@ -205,13 +205,8 @@ interface PendingChunk {
  *
  * `respond(app)` settles as soon as the headers would be sent (or with the
  * error page); `finished` settles after the body's `close()`, whatever
- * happened. The runtime sends the canonical reason phrase for the status
- * code: the reason the app gives is not sent (`Deno.serve` ignores
- * `statusText`), and `Date` is added by the runtime. A body known whole
- * (an array of at most one chunk, or a sync iterable done after its first
- * chunk) is a byte body, whose `Content-Length` the runtime sends itself:
- * it is on the wire, though not in `response.headers` unless the app set
- * it.
+ * happened. The runtime sends the canonical reason phrase and `Date`; a
+ * body known whole goes out with its `Content-Length` (docs/api.md).
  *
  * @example Usage
  * ```ts
@@ -824,11 +819,8 @@ export class FetchHandler extends BaseHandler {
  * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
  * request outside the prefix gets `404` without the app.
  *
- * A fetch handler knows only the request: `HTTPS` and `wsgi.url_scheme`
- * follow `request.url`'s scheme, which `Deno.serve` takes from an
- * absolute-form target as sent (`GET https://… HTTP/1.1` over plain HTTP),
- * and the `Host` field is the runtime's to check. `makeServer` decides the
- * scheme by the connection and refuses a bad `Host` with `400`.
+ * It knows only the request: `HTTPS` follows `request.url`'s scheme, and
+ * the `Host` field is the runtime's to check (docs/api.md says more).
  *
  * @param app The WSGI application.
  * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,

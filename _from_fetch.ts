@@ -23,19 +23,10 @@ import { isHopByHop, requestUri } from "./util.ts";
  * chunk) goes back as a one-chunk array, so the gateway sends its
  * `Content-Length`; a streamed body passes each block on as it comes.
  *
- * The request's headers are the environ's `HTTP_*` keys, plus
- * `Content-Type` and `Content-Length` only where the client sent them: the
- * defaults a gateway puts in the environ are not headers. Under the fetch
- * gateway and the server, `environ["wsgiref.request"]` (the original web
- * `Request`) tells which the client sent. Without it (CGI), a
- * `CONTENT_LENGTH` counts unless it is `"0"` on a `GET` or `HEAD` (lighttpd
- * gives every request one), and a `CONTENT_TYPE` only for a request with a
- * body (a non-zero length, or `Transfer-Encoding`): Python's servers give
- * every request `text/plain`.
- *
- * The request's URL is `requestUri(environ)`, `SCRIPT_NAME` included; with
- * `stripScriptName`, the URL leaves it out and the fetch handler's routes
- * match `PATH_INFO` alone (a router app served as a CGI script).
+ * The request has `Content-Type` and `Content-Length` only where the client
+ * sent them (docs/api.md says how that is told under CGI). Its URL is
+ * `requestUri(environ)`; with `stripScriptName`, without `SCRIPT_NAME`, so
+ * the fetch handler's routes match `PATH_INFO` alone.
  *
  * @param fetch The fetch handler.
  * @param options `stripScriptName`.
