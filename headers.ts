@@ -466,12 +466,10 @@ export class ResponseHeaders implements Iterable<[string, string]> {
    * Appends a header with optional MIME-style parameters, as Python's
    * `add_header`.
    *
-   * The value becomes `value; param="x"; flag`: each `_` in a parameter name
-   * becomes `-`; a parameter whose value is `null`, `undefined` or `""` is
-   * written as its bare name; any other is double-quoted, with `\` and `"`
-   * escaped. A `null` or `undefined` `value` is left out (`param="x"`); an
-   * empty `value` is kept, which gives a leading `"; "`. Parameters keep the
-   * object's key order.
+   * The value becomes `value; param="x"; flag`, in the object's key order:
+   * `_` in a parameter name becomes `-`; a `null`, `undefined` or `""`
+   * parameter is its bare name; others are quoted, `\` and `"` escaped. A
+   * `null` or `undefined` `value` is left out; `""` is kept.
    *
    * @param name The header name.
    * @param value The main value, or `null`/`undefined` for none.

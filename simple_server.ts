@@ -403,13 +403,9 @@ export class WSGIServer {
 
   /**
    * Shuts down gracefully: stops accepting, lets running requests finish for
-   * `gracePeriod`, then cancels what is left: a request whose app has not
-   * answered yet gets `503`, a body being sent is cut off. It then waits at
-   * most one more second for the cut bodies' `close()` (run at their next
-   * chunk) and for clients that stopped reading, and closes the connections
-   * left, so that nothing of the server keeps the process alive (on Deno, a
-   * connection whose client stopped reading stays until the client goes:
-   * Deno has no way to cut it). Queued requests get `503`.
+   * `gracePeriod`, then answers the unanswered (and queued) ones `503`, cuts
+   * off the bodies being sent, and closes the connections left within one
+   * more second (docs/api.md has the details).
    *
    * @returns Settles once the server is closed.
    */
