@@ -38,22 +38,12 @@ export const ERROR_TEXT =
 /** A `Content-Length` value as sent: one non-negative integer, digits only. */
 export const DIGITS_REGEXP: RegExp = /^[0-9]+$/;
 
-/**
- * Whether `name` is `Content-Length`, in any case.
- *
- * @param name A header name.
- * @returns `true` for `Content-Length`.
- */
+/** Whether `name` is `Content-Length`, in any case. */
 export function isLengthName(name: string): boolean {
   return name.length === 14 && name.toLowerCase() === "content-length";
 }
 
-/**
- * Whether a response of this status has no body.
- *
- * @param code The status code.
- * @returns `true` for 204, 205 and 304.
- */
+/** Whether a response of this status (204, 205, 304) has no body. */
 export function isNullBody(code: number): boolean {
   return code === 204 || code === 205 || code === 304;
 }
@@ -61,9 +51,6 @@ export function isNullBody(code: number): boolean {
 /**
  * The headers as `new Response` takes them fastest: a plain object when the
  * names are unique (the runtime's fast path), else the pairs themselves.
- *
- * @param pairs The headers.
- * @returns An object, or `pairs`.
  */
 export function headersRecord(
   pairs: Array<[string, string]>,
@@ -77,12 +64,7 @@ export function headersRecord(
   return init;
 }
 
-/**
- * `value` without the leading and trailing spaces and tabs `Headers` drops.
- *
- * @param value A header value.
- * @returns The value, trimmed.
- */
+/** `value` without the leading and trailing spaces and tabs `Headers` drops. */
 export function trimValue(value: string): string {
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
@@ -94,9 +76,6 @@ export function trimValue(value: string): string {
 /**
  * The request's `Content-Length` as a number, or `undefined` when it has
  * none or it is not a plain non-negative integer.
- *
- * @param environ The environ.
- * @returns The length in bytes.
  */
 export function contentLength(
   environ: Record<string, unknown>,
