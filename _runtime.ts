@@ -109,10 +109,6 @@ export interface PullHooks {
  * A Node readable stream as a web stream read only when pulled: paused
  * (`idle`) whenever the web stream's queue is full, resumed on the next
  * pull, so nothing is read ahead of the reader.
- *
- * @param stream The Node stream.
- * @param hooks What else to do at each step.
- * @returns The web stream.
  */
 export function pulledStream(
   stream: NodeReadableLike,
@@ -237,11 +233,7 @@ export function writeStdout(text: string): void {
   else console.log(text.replace(/\n$/, ""));
 }
 
-/**
- * Ends the process.
- *
- * @param code The exit code.
- */
+/** Ends the process. */
 export function exit(code: number): never {
   if (deno) return deno.exit(code);
   if (process) return process.exit(code);
@@ -250,12 +242,7 @@ export function exit(code: number): never {
 
 const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM"];
 
-/**
- * Calls `handler` on Ctrl-C (SIGINT) or SIGTERM.
- *
- * @param handler What to do.
- * @returns A function that removes the listeners.
- */
+/** Calls `handler` on Ctrl-C (SIGINT) or SIGTERM. */
 export function onShutdownSignal(handler: () => void): () => void {
   const listen = deno
     ? (s: string) => deno.addSignalListener(s, handler)
@@ -286,9 +273,6 @@ export function onShutdownSignal(handler: () => void): () => void {
  * The flag that grants what `error` says is missing, when it is a Deno
  * permission error (`Requires read access …, run again with the --allow-read
  * flag`); `undefined` for any other error, and always on Node.
- *
- * @param error What was thrown.
- * @returns The flag, such as `--allow-read`.
  */
 export function missingPermissionFlag(error: unknown): string | undefined {
   if (!deno || !(error instanceof Error)) return undefined;
@@ -338,9 +322,6 @@ function ancestors(readProc: boolean): string {
  * process then has a new parent, or its parent has: checked twice a second.
  * Deno needs `--allow-env` (and `--allow-read` for `/proc`) to watch: it is
  * never asked for them.
- *
- * @param handler What to do.
- * @returns A function that stops watching.
  */
 export function onNpmGone(handler: () => void): () => void {
   const startedByNpm = deno
