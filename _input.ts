@@ -18,9 +18,6 @@ const BODY_ERRORS = new WeakSet<object>();
  * Whether `error` is one a request body's stream failed with while
  * `wsgi.input` read it (a malformed chunked body, a hang-up…), rather than
  * an error of the app or of `wsgi.input`'s own checks.
- *
- * @param error What the app threw.
- * @returns `true` for an error of the body stream.
  */
 export function isBodyError(error: unknown): boolean {
   return typeof error === "object" && error !== null &&
