@@ -83,11 +83,7 @@ const Sized = function (this: Record<string, number>, never?: boolean): void {
 } as unknown as new () => Record<string, unknown>;
 Sized.prototype = Object.prototype;
 
-/**
- * An empty plain object, sized for an environ.
- *
- * @returns `{}`, with room for about 40 keys.
- */
+/** An empty plain object, sized for an environ. */
 export function emptyEnviron(): Record<string, unknown> {
   return new Sized();
 }
@@ -95,9 +91,6 @@ export function emptyEnviron(): Record<string, unknown> {
 /**
  * The request's protocol, for `SERVER_PROTOCOL` and the request line:
  * `HTTP/` and the version the request carries, else `HTTP/1.1`.
- *
- * @param request The request.
- * @returns `"HTTP/1.0"`, `"HTTP/1.1"`, `"HTTP/2.0"`, …
  */
 export function requestProtocol(request: Request): string {
   const version = (request as { [HTTP_VERSION]?: string })[HTTP_VERSION];
@@ -133,9 +126,6 @@ function hexValue(code: number): number {
  * Percent-decodes `path` to an ISO-8859-1 string (one code point per byte),
  * as Python's `unquote(path, "iso-8859-1")`: a `%` not followed by two hex
  * digits stays as it is.
- *
- * @param path A URL path.
- * @returns The decoded path.
  */
 export function unquoteLatin1(path: string): string {
   if (!path.includes("%")) return path;
@@ -165,10 +155,6 @@ const NEEDS_PARSE = /[^\x21-\x7E]|\\|\/\.|%2e/i;
 /**
  * Adds the CGI variables of `request` to `environ` (which may hold server
  * defaults; the request's values win).
- *
- * @param environ The environ being built.
- * @param request The request.
- * @param info The connection facts.
  */
 export function addRequestVars(
   environ: Record<string, unknown>,
@@ -352,11 +338,8 @@ function addHeaderPairs(seen: HeaderPass, pairs: readonly string[]): void {
 
 /**
  * Moves the mount prefix `scriptName` from the start of `PATH_INFO` to
- * `SCRIPT_NAME`, at a segment boundary (`/wsgix` is not under `/wsgi`).
- *
- * @param environ The environ, with the full path in `PATH_INFO`.
- * @param scriptName The prefix: starts with `/`, does not end with one.
- * @returns `false`, and the environ untouched, for a path outside it.
+ * `SCRIPT_NAME`, at a segment boundary (`/wsgix` is not under `/wsgi`);
+ * `false`, and the environ untouched, for a path outside it.
  */
 export function mountAt(
   environ: Record<string, unknown>,
