@@ -96,10 +96,6 @@ const deno = (globalThis as { Deno?: DenoServe }).Deno;
  * port is bound before this returns; elsewhere `addr` is known once `ready`
  * settles, and `ready` rejects if the server cannot listen (or the runtime
  * has no `node:http`).
- *
- * @param options Where to listen, and TLS.
- * @param handler The fetch handler.
- * @returns The server, listening (or about to).
  */
 export function listen(
   options: ListenOptions,
