@@ -59,8 +59,6 @@ export function formatDateTime(timestamp: number): string {
 /**
  * The local time as `23/Nov/2026 09:01:30`, as Python's
  * `log_date_time_string`.
- *
- * @returns The time, for a request log line.
  */
 export function logDateTimeString(): string {
   const d = new Date();
