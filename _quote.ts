@@ -18,9 +18,6 @@ const ESCAPES: Readonly<Record<string, string>> = {
 /**
  * A function that puts a string in double quotes, escaping each character
  * `escaped` matches (`\t`, `\n`, `\r`, `"`, `\` by name, others as `\xNN`).
- *
- * @param escaped A global regexp of the characters to escape.
- * @returns The quoting function.
  */
 export function quoter(escaped: RegExp): (s: string) => string {
   const replace = (c: string): string =>
@@ -31,9 +28,6 @@ export function quoter(escaped: RegExp): (s: string) => string {
 /**
  * What kind of value `value` is, for an error message: `null`, its `typeof`,
  * or the name of its class (`Array`, `Uint8Array`, `Object`).
- *
- * @param value Any value.
- * @returns The kind's name.
  */
 export function typeName(value: unknown): string {
   if (value === null) return "null";
@@ -45,9 +39,6 @@ export function typeName(value: unknown): string {
 /**
  * `value` for an error message: a string quoted, a number as written, else
  * its {@linkcode typeName}.
- *
- * @param value Any value.
- * @returns The text.
  */
 export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
