@@ -226,13 +226,7 @@ function then(
   return step.then(next);
 }
 
-/**
- * Runs `body`, with `onError` for a throw or a rejection alike.
- *
- * @param body The steps.
- * @param onError What a failure becomes.
- * @returns `body`'s promise, or `onError`'s.
- */
+/** Runs `body`, with `onError` for a throw or a rejection alike. */
 export function attempt(
   body: () => Promise<void>,
   onError: (error: unknown) => Promise<void>,
