@@ -118,10 +118,6 @@ function notMounted(
 /**
  * `app` mounted at `scriptName`: the prefix moves from `PATH_INFO` to
  * `SCRIPT_NAME`, and a request outside it gets `404` without `app`.
- *
- * @param app The WSGI application.
- * @param scriptName The prefix, checked by `mountPrefix`.
- * @returns The mounted app.
  */
 export function mountApp(
   app: WSGIApplication,
