@@ -67,10 +67,6 @@ const ERROR_HEADERS = {
 /**
  * Listens on `options` with `node:http` (`node:https` with a certificate)
  * and answers each request with `handler`.
- *
- * @param options Where to listen, and TLS.
- * @param handler The fetch handler.
- * @returns The server; `addr` is known once `ready` settles.
  */
 export function listen(
   options: ListenOptions,
