@@ -9,18 +9,10 @@
  * duplicates keep their order; `set()` replaces every match and appends at the
  * end.
  *
- * Header text is checked as Python's `main` branch does, but every failure is a
- * `TypeError` that names the header:
- *
- * - a name or a value that is not a string;
- * - a control character (`\x00`–`\x1F`, `\x7F`) in a name, or in a value other
- *   than HTAB (`\x09`), which would let a value smuggle in a header or a body
- *   (`"x\r\nSet-Cookie: y"`);
- * - a code point above U+00FF, but only in {@linkcode ResponseHeaders.toBytes},
- *   since header strings are PEP 3333 "native strings" (ISO-8859-1).
- *
- * {@linkcode checkHeaderName} and {@linkcode checkHeaderValue} make the same
- * checks, for other code that takes header pairs.
+ * Header text is checked as Python's `main` branch does, by
+ * {@linkcode checkHeaderName} and {@linkcode checkHeaderValue} (a control
+ * character would smuggle in a header or a body), but every failure is a
+ * `TypeError` that names the header.
  *
  * @example Usage
  * ```ts

@@ -12,14 +12,8 @@
  * deno run -A simple_server.ts [--host H] [--port P] [--grace-period MS] [app.ts[:export]]
  * ```
  *
- * Differences from Python, by design: `SERVER_NAME` is the host given to
- * `makeServer` (no reverse DNS lookup); a web `Request` carries no HTTP
- * version, so on Deno `SERVER_PROTOCOL` is `HTTP/1.1` (on Node, the
- * request's version); an HTTP/2 request's `:authority` is its `HTTP_HOST`;
- * `PATH_INFO` comes from the
- * WHATWG-normalised URL (`/a/%2e%2e/b` arrives as `/b`); request headers
- * whose names hold `_` are dropped; the runtime sends the canonical reason
- * phrase and adds `Date`.
+ * Its differences from Python's, by design (no reverse DNS lookup, a
+ * WHATWG-normalised `PATH_INFO`, …), are listed in the README.
  *
  * @example Usage
  * ```ts
