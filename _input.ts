@@ -29,14 +29,12 @@ export interface WSGIInputOptions {
   /**
    * Bytes the stream may deliver at most (the request's `CONTENT_LENGTH`);
    * the input never reads past it. `Infinity` means no limit.
-   *
    * @default {undefined}
    */
   limit?: number;
   /**
    * For an unbounded (chunked) body: once more than this many bytes arrive,
    * reads reject with a `RangeError`. `Infinity` means no limit.
-   *
    * @default {undefined}
    */
   maxSize?: number;
@@ -44,17 +42,16 @@ export interface WSGIInputOptions {
 
 const LF = 10;
 
-/** How a bad argument is shown in an error message. */
 /** Checks a read size: `undefined` or an integer; negative means "no limit". */
 function checkSize(value: unknown, what: string): number {
   if (value === undefined) return Infinity;
   if (typeof value !== "number" || !Number.isInteger(value)) {
+    // An object by its `typeof`, a number or a string as written.
+    const shown = typeof value === "object" && value !== null
+      ? "object"
+      : describe(value);
     throw new TypeError(
-      `${what} must be an integer or undefined, got ${
-        // A size's kind, as `typeof` names it.
-        typeof value === "object" && value !== null
-          ? "object"
-          : describe(value)}`,
+      `${what} must be an integer or undefined, got ${shown}`,
     );
   }
   return value < 0 ? Infinity : value;
@@ -104,7 +101,9 @@ const SETTLED: Promise<void> = Promise.resolve();
  * Python's `BufferedReader` semantics, never past `limit`.
  *
  * The input owns the stream once it reads from it: it takes the stream's
- * reader on the first read that needs bytes and keeps it.
+ * reader on the first read that needs bytes and keeps it. A read rejects
+ * with a `TypeError` for a bad size, a `RangeError` once the body grows past
+ * `maxSize`, or the stream's own error; every array it gives is fresh.
  */
 export class WSGIInput implements InputStream {
   #stream: ReadableStream<Uint8Array> | null;
@@ -127,14 +126,7 @@ export class WSGIInput implements InputStream {
   /** Settles when the last queued operation has finished; never rejects. */
   #tail: Promise<void> = SETTLED;
 
-  /**
-   * Wraps `stream` without reading from it.
-   *
-   * @param stream The request body; `undefined` or `null` makes an empty input.
-   * @param options `limit` (the request's `CONTENT_LENGTH`) and `maxSize`.
-   * @throws {TypeError} If `limit` or `maxSize` is not a number.
-   * @throws {RangeError} If `limit` or `maxSize` is negative or not an integer.
-   */
+  /** Wraps `stream` (none: an empty input) without reading from it. */
   constructor(
     stream?: ReadableStream<Uint8Array> | null,
     options: WSGIInputOptions = {},
@@ -145,24 +137,14 @@ export class WSGIInput implements InputStream {
     if (this.#stream === null) this.#ended = true;
   }
 
-  /**
-   * Bytes handed to the app so far.
-   *
-   * @returns The total length of everything the reads have resolved with.
-   */
+  /** Bytes handed to the app so far. */
   get bytesRead(): number {
     return this.#bytesRead;
   }
 
   /**
-   * Reads `size` bytes, fewer only if the input ends first.
-   *
-   * @param size How many bytes to read; `undefined` or negative: all that is
-   * left. `0` resolves at once with an empty array without touching the stream.
-   * @returns A fresh array; empty at the end of the input.
-   * @throws {TypeError} If `size` is neither `undefined` nor an integer.
-   * @throws {RangeError} If the body grows past `maxSize`.
-   * @throws {unknown} What the stream errored with.
+   * Reads `size` bytes (`undefined` or negative: all that is left), fewer
+   * only at the end; `read(0)` never touches the stream.
    */
   async read(size?: number): Promise<Uint8Array<ArrayBuffer>> {
     const n = checkSize(size, "read() size");
@@ -170,32 +152,14 @@ export class WSGIInput implements InputStream {
     return await this.#serialize(() => this.#read(n));
   }
 
-  /**
-   * Reads one line: up to and including `\n`, and at most `size` bytes.
-   *
-   * @param size The most bytes to return; `undefined` or negative: no limit.
-   * @returns A fresh array; the last line may lack `\n`; empty at the end.
-   * @throws {TypeError} If `size` is neither `undefined` nor an integer.
-   * @throws {RangeError} If the body grows past `maxSize`.
-   * @throws {unknown} What the stream errored with.
-   */
+  /** Reads one line: up to and including `\n`, and at most `size` bytes. */
   async readline(size?: number): Promise<Uint8Array<ArrayBuffer>> {
     const n = checkSize(size, "readline() size");
     if (n === 0) return new Uint8Array(0);
     return await this.#serialize(() => this.#readline(n));
   }
 
-  /**
-   * Reads lines until the input ends or, as in Python, until the lines read
-   * add up to `hint` bytes or more.
-   *
-   * @param hint Stop once this many bytes were read; `undefined`, `0` or
-   * negative: no limit.
-   * @returns The lines, each a fresh array.
-   * @throws {TypeError} If `hint` is neither `undefined` nor an integer.
-   * @throws {RangeError} If the body grows past `maxSize`.
-   * @throws {unknown} What the stream errored with.
-   */
+  /** Reads lines until the end or, as in Python, `hint` bytes or more. */
   async readlines(hint?: number): Promise<Uint8Array<ArrayBuffer>[]> {
     let total = checkSize(hint, "readlines() hint");
     if (total === 0) total = Infinity;
@@ -212,14 +176,7 @@ export class WSGIInput implements InputStream {
     });
   }
 
-  /**
-   * Iterates over the lines of the input, as `for line in wsgi.input` does.
-   *
-   * @returns An async iterator of lines (fresh arrays) that ends at the end
-   * of the input.
-   * @throws {RangeError} If the body grows past `maxSize`.
-   * @throws {unknown} What the stream errored with.
-   */
+  /** The lines of the input, as `for line in wsgi.input` gives them. */
   async *[Symbol.asyncIterator](): AsyncGenerator<
     Uint8Array<ArrayBuffer>,
     void,
@@ -236,10 +193,7 @@ export class WSGIInput implements InputStream {
    * Cancels the stream and drops buffered bytes: later reads, and reads
    * still waiting for the stream, resolve with empty arrays. The stream is
    * cancelled if this input took its reader or nobody holds a lock on it.
-   *
-   * @param reason Passed on to the stream's `cancel`.
-   * @returns A promise that settles once the stream was cancelled; it never
-   * rejects.
+   * Never rejects.
    */
   async cancel(reason?: unknown): Promise<void> {
     if (this.#cancelled) return;
@@ -310,11 +264,7 @@ export class WSGIInput implements InputStream {
     }
   }
 
-  /**
-   * Buffers the next non-empty chunk of the stream.
-   *
-   * @returns `false` once nothing more will come.
-   */
+  /** Buffers the next non-empty chunk of the stream; `false` at the end. */
   async #fill(): Promise<boolean> {
     if (this.#ended) return false;
     if (this.#received >= this.#limit) {
