@@ -7,16 +7,15 @@
  * @module
  */
 
+interface DenoWriter {
+  writable: WritableStream<Uint8Array>;
+  writeSync(p: Uint8Array): number;
+}
+
 interface DenoLike {
   stdin: { readable: ReadableStream<Uint8Array> };
-  stdout: {
-    writable: WritableStream<Uint8Array>;
-    writeSync(p: Uint8Array): number;
-  };
-  stderr: {
-    writable: WritableStream<Uint8Array>;
-    writeSync(p: Uint8Array): number;
-  };
+  stdout: DenoWriter;
+  stderr: DenoWriter;
   env: {
     toObject(): Record<string, string>;
     get(key: string): string | undefined;
@@ -208,10 +207,7 @@ export function stderrStream(): WritableStream<Uint8Array> {
 const encoder = new TextEncoder();
 const PROC_ENVIRON = "/proc/self/environ";
 
-function writeAllSync(
-  stream: { writeSync(p: Uint8Array): number },
-  text: string,
-): void {
+function writeAllSync(stream: DenoWriter, text: string): void {
   const bytes = encoder.encode(text);
   let written = 0;
   while (written < bytes.length) {
@@ -250,23 +246,17 @@ export function onShutdownSignal(handler: () => void): () => void {
   const unlisten = deno
     ? (s: string) => deno.removeSignalListener(s, handler)
     : (s: string) => process?.off(s, handler);
-  for (const signal of SHUTDOWN_SIGNALS) {
-    // SIGTERM cannot be listened for on Windows.
-    try {
-      listen(signal);
-    } catch {
-      // not supported here
-    }
-  }
-  return () => {
+  const each = (act: (signal: string) => void) => {
     for (const signal of SHUTDOWN_SIGNALS) {
       try {
-        unlisten(signal);
+        act(signal);
       } catch {
-        // not supported here
+        // SIGTERM cannot be listened for on Windows.
       }
     }
   };
+  each(listen);
+  return () => each(unlisten);
 }
 
 /**
@@ -358,14 +348,12 @@ export function processEnv(): Record<string, string> {
       );
     }
   }
-  if (process) {
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined) env[key] = value;
-    }
-    return env;
-  }
-  return {};
+  const entries = Object.entries(process?.env ?? {});
+  return Object.fromEntries(
+    entries.filter((entry): entry is [string, string] =>
+      entry[1] !== undefined
+    ),
+  );
 }
 
 /**
@@ -376,13 +364,11 @@ export function processEnv(): Record<string, string> {
 export function rawProcessEnv(): Map<string, Uint8Array> | undefined {
   let bytes: Uint8Array | undefined;
   try {
-    // Deno reads it only with --allow-all. Ask first (querySync never
-    // prompts), so that a terminal run with --allow-env alone is not
-    // stopped by a permission prompt.
+    // Deno reads it only with --allow-all: asked first, so that a run with
+    // --allow-env alone is not stopped by a permission prompt.
     if (
       deno?.readFileSync && deno.build.os === "linux" &&
-      deno.permissions.querySync({ name: "read", path: PROC_ENVIRON })
-          .state === "granted"
+      denoGranted({ name: "read", path: PROC_ENVIRON })
     ) {
       bytes = deno.readFileSync(PROC_ENVIRON);
     }
