@@ -44,3 +44,9 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   return typeof value === "number" ? String(value) : typeName(value);
 }
+
+/** `U+20AC` for `"€"`: the code point that starts `char`. */
+export function codePoint(char: string): string {
+  const hex = char.codePointAt(0)!.toString(16).toUpperCase();
+  return `U+${hex.padStart(4, "0")}`;
+}

@@ -37,7 +37,7 @@
  */
 
 import { CONTROL_REGEXP, VALUE_CONTROL_REGEXP } from "./_http.ts";
-import { quoter, typeName } from "./_quote.ts";
+import { codePoint, quoter, typeName } from "./_quote.ts";
 
 // deno-lint-ignore no-control-regex
 const ESCAPE_REGEXP = /[\x00-\x1F\x7F"\\]/g;
@@ -179,10 +179,10 @@ function writeLatin1(
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code > 0xff) {
-      const point = text.codePointAt(i)!;
+      const char = String.fromCodePoint(text.codePointAt(i)!);
       throw new TypeError(
-        `header ${quote(name)} has ${quote(String.fromCodePoint(point))} (U+${
-          point.toString(16).toUpperCase().padStart(4, "0")
+        `header ${quote(name)} has ${quote(char)} (${
+          codePoint(char)
         }) in its ${part}, but headers must be ISO-8859-1 (U+0000 to U+00FF)`,
       );
     }

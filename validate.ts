@@ -36,7 +36,7 @@ import {
   TOKEN_REGEXP,
   VALUE_CONTROL_REGEXP,
 } from "./_http.ts";
-import { quoter, typeName } from "./_quote.ts";
+import { codePoint, quoter, typeName } from "./_quote.ts";
 import { AssertionError } from "./_errors.ts";
 import type {
   ErrorStream,
@@ -110,7 +110,6 @@ export interface ValidatorOptions {
   onWarning?(warning: WSGIWarning): void;
 }
 
-// ---------------------------------------------------------------------------
 // Rendering values for messages (Python's `%r`, in JavaScript's notation)
 
 // deno-lint-ignore no-control-regex
@@ -177,13 +176,6 @@ function render(value: unknown, depth: number): string {
   return items.length === 0 ? "{}" : `{ ${items.join(", ")} }`;
 }
 
-/** `U+20AC` for `"€"`. */
-function codePoint(char: string): string {
-  return `U+${
-    char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")
-  }`;
-}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }
@@ -216,7 +208,6 @@ const REQUIRED_KEYS = [
   "wsgi.run_once",
 ] as const;
 
-// ---------------------------------------------------------------------------
 // The environ
 
 type Warn = (message: string) => void;
@@ -369,7 +360,6 @@ function checkErrors(errors: unknown): void {
   }
 }
 
-// ---------------------------------------------------------------------------
 // wsgi.input and wsgi.errors
 
 /** Checks a size argument: `undefined`, or an integer. */
@@ -565,7 +555,6 @@ class ErrorWrapper implements ErrorStream {
   }
 }
 
-// ---------------------------------------------------------------------------
 // startResponse: the status and headers
 
 /** Checks the status; returns its code. */
@@ -740,7 +729,6 @@ function checkFraming(
   return Number(length);
 }
 
-// ---------------------------------------------------------------------------
 // One request: the state both sides' checks share
 
 const START_RESPONSE_LATE =
@@ -924,7 +912,6 @@ class Exchange {
   }
 }
 
-// ---------------------------------------------------------------------------
 // The body
 
 /** Reports bodies that were garbage collected without `close()`. */
