@@ -57,7 +57,6 @@ export type {
   WSGIEnvironment,
 } from "./types.ts";
 
-// ---------------------------------------------------------------------------
 // Environ access
 
 /** Reads environ values the way Python's `environ[key]` does: it must be there. */
@@ -105,7 +104,6 @@ function asRecord(
   return environ as Readonly<Record<string, unknown>>;
 }
 
-// ---------------------------------------------------------------------------
 // Quoting: Python's urllib.parse.quote(s, safe, encoding="latin1")
 
 const ALWAYS_SAFE =
@@ -163,7 +161,6 @@ function latin1Error(value: string, index: number, key: string): TypeError {
   );
 }
 
-// ---------------------------------------------------------------------------
 // URL reconstruction
 
 /**
@@ -173,7 +170,6 @@ function latin1Error(value: string, index: number, key: string): TypeError {
  *
  * @param environ The WSGI environ (only `HTTPS` is read).
  * @returns `"https"` or `"http"`.
- * @throws Never.
  *
  * @example Usage
  * ```ts
@@ -309,7 +305,6 @@ export function requestUri(
   return url;
 }
 
-// ---------------------------------------------------------------------------
 // Path dispatch
 
 /** Python's `posixpath.normpath` for strings. */
@@ -435,7 +430,6 @@ export function shiftPathInfo(
   return name === "." ? undefined : name;
 }
 
-// ---------------------------------------------------------------------------
 // Test environ
 
 const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
@@ -461,7 +455,6 @@ const WSGI_VERSION: readonly [1, 0] = Object.freeze([1, 0] as const);
  *
  * @param environ The environ to complete; a plain object, even `{}`.
  * @returns `environ` itself, typed as a `WSGIEnvironment`.
- * @throws Never.
  *
  * @example Usage
  * ```ts
@@ -509,7 +502,6 @@ export function setupTestingDefaults(
   return environ as WSGIEnvironment;
 }
 
-// ---------------------------------------------------------------------------
 // Hop-by-hop headers
 
 /**
@@ -572,7 +564,6 @@ export function isHopByHop(name: string): boolean {
     HOP_BY_HOP_HEADERS.has(name.toLowerCase());
 }
 
-// ---------------------------------------------------------------------------
 // FileWrapper
 
 type Closable = { close?: unknown };
