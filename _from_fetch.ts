@@ -43,21 +43,6 @@ import { isHopByHop, requestUri } from "./util.ts";
  * const response = await toFetchHandler(app)(new Request("http://localhost/x"));
  * assert.equal(await response.text(), "you asked for /x");
  * ```
- *
- * @example A router mounted under a prefix (a CGI script, say)
- * ```ts
- * import { fromFetchHandler, toFetchHandler } from "@wsgi/wsgiref/handlers";
- * import assert from "node:assert/strict";
- *
- * const app = fromFetchHandler(
- *   (request) => new Response(new URL(request.url).pathname),
- *   { stripScriptName: true },
- * );
- * const response = await toFetchHandler(app, { scriptName: "/cgi-bin/app.cgi" })(
- *   new Request("http://localhost/cgi-bin/app.cgi/users/1"),
- * );
- * assert.equal(await response.text(), "/users/1");
- * ```
  */
 export function fromFetchHandler(
   fetch: (request: Request) => Response | Promise<Response>,
