@@ -47,6 +47,7 @@ import {
 } from "./_runtime_server.ts";
 import type {
   ErrorStream,
+  FetchHandlerOptions,
   ResponseBody,
   StartResponse,
   WSGIApplication,
@@ -86,8 +87,12 @@ function formatMessage(format: string, args: unknown[]): string {
   });
 }
 
-/** Options of `makeServer` and `WSGIServer`. */
-export interface ServerOptions {
+/**
+ * Options of `makeServer` and `WSGIServer`; `maxRequestBodySize` and
+ * `scriptName` (the mount prefix) as for `toFetchHandler`.
+ */
+export interface ServerOptions
+  extends Pick<FetchHandlerOptions, "maxRequestBodySize" | "scriptName"> {
   /** The server class. @default {WSGIServer} */
   serverClass?: typeof WSGIServer;
   /** The request handler class. @default {WSGIRequestHandler} */
@@ -102,14 +107,6 @@ export interface ServerOptions {
   key?: string;
   /** How long `shutdown()` lets running requests finish, in ms. @default {10000} */
   gracePeriod?: number;
-  /** The largest request body accepted, in bytes (see `FetchHandler`). @default {Infinity} */
-  maxRequestBodySize?: number;
-  /**
-   * The mount prefix (`/wsgi`): `SCRIPT_NAME`, with the rest of the path in
-   * `PATH_INFO`; a request outside it gets `404` (see `toFetchHandler`).
-   * @default {""}
-   */
-  scriptName?: string;
   /** Log no request lines (the base `logMessage` writes nothing). @default {false} */
   quiet?: boolean;
 }
