@@ -66,16 +66,10 @@ export class ClientDisconnectedError extends Error {
  * `RangeError`, so that a server can answer `413` instead of `500`.
  */
 export class RequestBodyTooLargeError extends RangeError {
-  /**
-   * Makes the error.
-   *
-   * @param maxSize The limit, in bytes.
-   */
+  override name = "RequestBodyTooLargeError";
+
   constructor(maxSize: number) {
-    super(
-      `request body is larger than maxRequestBodySize (${maxSize} bytes)`,
-    );
-    this.name = "RequestBodyTooLargeError";
+    super(`request body is larger than maxRequestBodySize (${maxSize} bytes)`);
   }
 }
 
