@@ -232,13 +232,10 @@ export class WSGIServer {
       // A listen error (a port in use, on Node) reaches the caller through
       // ready(); it must not also be an unhandled rejection here.
     });
-    const signal = options.signal;
-    if (signal) {
-      if (signal.aborted) void this.shutdown();
-      else {signal.addEventListener("abort", () => void this.shutdown(), {
-          once: true,
-        });}
-    }
+    if (options.signal?.aborted) void this.shutdown();
+    options.signal?.addEventListener("abort", () => void this.shutdown(), {
+      once: true,
+    });
   }
 
   /** Settles once the port is known (already settled on Deno). */
