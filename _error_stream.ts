@@ -10,22 +10,27 @@
 import { writeStderr } from "./_runtime.ts";
 import type { ErrorStream } from "./types.ts";
 
+/** What every stream here shares: `writelines` writes in turn, `flush` waits for nothing. */
+abstract class TextStream implements ErrorStream {
+  abstract write(s: string): void;
+
+  /** Writes each string in turn. */
+  writelines(lines: Iterable<string>): void {
+    for (const line of lines) this.write(line);
+  }
+
+  /** Does nothing: nothing is held back. */
+  flush(): void {}
+}
+
 /** An `ErrorStream` that keeps what is written in memory, like Python's `StringIO`. */
-export class MemoryErrorStream implements ErrorStream {
+export class MemoryErrorStream extends TextStream {
   #parts: string[] = [];
 
   /** Appends `s`. */
   write(s: string): void {
     this.#parts.push(String(s));
   }
-
-  /** Appends each string in turn. */
-  writelines(lines: Iterable<string>): void {
-    for (const line of lines) this.write(line);
-  }
-
-  /** Does nothing: nothing is buffered. */
-  flush(): void {}
 
   /** Everything written so far. */
   getValue(): string {
@@ -43,13 +48,14 @@ const encoder = new TextEncoder();
  * all of them were taken. A failing sink is ignored after the first error:
  * error output must never break a response.
  */
-export class WritableErrorStream implements ErrorStream {
+export class WritableErrorStream extends TextStream {
   #writer: WritableStreamDefaultWriter<Uint8Array>;
   #pending: Promise<void> = Promise.resolve();
   #failed = false;
 
   /** Wraps `stream`, locking it. */
   constructor(stream: WritableStream<Uint8Array>) {
+    super();
     this.#writer = stream.getWriter();
   }
 
@@ -62,14 +68,6 @@ export class WritableErrorStream implements ErrorStream {
       this.#failed = true;
     });
   }
-
-  /** Queues each string in turn. */
-  writelines(lines: Iterable<string>): void {
-    for (const line of lines) this.write(line);
-  }
-
-  /** Does nothing synchronously; await `drain()` to wait for the sink. */
-  flush(): void {}
 
   /** Resolves once everything written so far was taken by the sink. */
   drain(): Promise<void> {
@@ -84,19 +82,11 @@ export class WritableErrorStream implements ErrorStream {
 }
 
 /** An `ErrorStream` that writes to the process's standard error at once. */
-export class StderrStream implements ErrorStream {
+class StderrStream extends TextStream {
   /** Writes `s`. */
   write(s: string): void {
     writeStderr(String(s));
   }
-
-  /** Writes each string in turn. */
-  writelines(lines: Iterable<string>): void {
-    for (const line of lines) writeStderr(String(line));
-  }
-
-  /** Does nothing: every write goes out at once. */
-  flush(): void {}
 }
 
 /** The shared standard error stream. */
