@@ -11,9 +11,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { trustProxy, type TrustProxyOptions } from "../proxy.ts";
 import { toFetchHandler } from "../handlers.ts";
+import { makeServer } from "../simple_server.ts";
 import { validator } from "../validate.ts";
 import { applicationUri, setupTestingDefaults } from "../util.ts";
 import type { StartResponse, WSGIEnvironment } from "../types.ts";
+import { exchange } from "./_helpers.ts";
 
 const NOOP: StartResponse = () => async () => {};
 
@@ -503,6 +505,39 @@ describe("trustProxy() and spoofing", () => {
     );
     assert.equal(await response.text(), "203.0.113.7 https -");
   });
+});
+
+describe("trustProxy() under makeServer", () => {
+  // The peer's address as this runtime's server gives it (Node may map it).
+  for (const trusted of [["127.0.0.1"], ["::1"]]) {
+    const believed = trusted[0] === "127.0.0.1";
+    test(`a peer on 127.0.0.1 is ${believed ? "" : "not "}in ${trusted[0]}`, async () => {
+      const httpd = makeServer(
+        "127.0.0.1",
+        0,
+        trustProxy((environ, startResponse) => {
+          startResponse("200 OK", [["Content-Type", "text/plain"]]);
+          return [new TextEncoder().encode(`[${environ.REMOTE_ADDR}]`)];
+        }, { trusted }),
+        { quiet: true },
+      );
+      await httpd.ready();
+      void httpd.serveForever();
+      try {
+        const raw = await exchange(
+          httpd.serverPort,
+          "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 6.6.6.6, 203.0.113.7\r\nConnection: close\r\n\r\n",
+        );
+        assert.match(
+          raw.toString("latin1"),
+          believed ? /\[203\.0\.113\.7\]$/ : /\[(::ffff:)?127\.0\.0\.1\]$/,
+        );
+      } finally {
+        await httpd.shutdown();
+        httpd.serverClose();
+      }
+    });
+  }
 });
 
 describe("trustProxy() reads RFC 7239 Forwarded", () => {
