@@ -11,6 +11,8 @@
  * - `simple_server`: `makeServer`, `WSGIServer`, `WSGIRequestHandler`,
  *   `demoApp`, on `Deno.serve` (or `node:http`).
  * - `validate`: `validator`, which checks both sides of the protocol.
+ * - `proxy`: `trustProxy`, for an app behind reverse proxies
+ *   (`X-Forwarded-*`, `Forwarded`).
  * - `types`: the protocol's types.
  *
  * @example Usage
@@ -35,3 +37,4 @@ export * from "./headers.ts";
 export * from "./handlers.ts";
 export * from "./simple_server.ts";
 export * from "./validate.ts";
+export * from "./proxy.ts";

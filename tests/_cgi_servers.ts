@@ -2,7 +2,8 @@
 /**
  * What the Deno-only tests that run CGI programs under real servers share:
  * finding a server, a free port, starting lighttpd with mod_cgi, and the
- * CGI wrapper (examples/cgi_app.cgi) for a Deno program.
+ * CGI wrapper (examples/cgi_app.cgi) for a Deno program; the nginx test
+ * (deno_proxy_nginx_test.ts) uses the first two and `spawnOnFreePort`.
  *
  * @module
  */
@@ -198,6 +199,37 @@ export interface Lighttpd {
 }
 
 /**
+ * Starts a server on a free port: `spawn(port)` writes its configuration
+ * and starts it (stderr piped), `log()` reads its log for the error when it
+ * did not start. The free port may be taken before the server binds it:
+ * three tries.
+ */
+export async function spawnOnFreePort(
+  name: string,
+  spawn: (port: number) => Promise<Deno.ChildProcess>,
+  log: () => Promise<string>,
+): Promise<{ port: number; child: Deno.ChildProcess; stderr: TextSink }> {
+  for (let attempt = 1;; attempt++) {
+    const port = freePort();
+    const child = await spawn(port);
+    const stderr = new TextSink(child.stderr);
+    try {
+      await waitForPort(port, child);
+      return { port, child, stderr };
+    } catch (error) {
+      stop(child);
+      await child.status;
+      await stderr.done;
+      if (attempt === 3) {
+        throw new Error(
+          `${name} did not start: ${error}\n${stderr.text}\n${await log()}`,
+        );
+      }
+    }
+  }
+}
+
+/**
  * Starts `lighttpd` (found by `lighttpdAvailability`) for `dir/www`, with
  * its configuration and logs in `dir`; stop it with `stop(child)`.
  */
@@ -206,9 +238,7 @@ export async function startLighttpd(
   dir: string,
 ): Promise<Lighttpd> {
   await Deno.writeTextFile(`${dir}/error.log`, "");
-  // The free port may be taken before lighttpd binds it: try again.
-  for (let attempt = 1;; attempt++) {
-    const port = freePort();
+  const started = await spawnOnFreePort("lighttpd", async (port) => {
     await Deno.writeTextFile(
       `${dir}/lighttpd.conf`,
       lighttpdConfig(dir, port),
@@ -216,31 +246,17 @@ export async function startLighttpd(
     // -D: in the foreground, so killing this process stops the server.
     // No server.username: it runs as the current user, root included
     // (as in CI), and so does the CGI program.
-    const child = new Deno.Command(path, {
+    return new Deno.Command(path, {
       args: ["-D", "-f", `${dir}/lighttpd.conf`],
       stdin: "null",
       stdout: "null",
       stderr: "piped",
     }).spawn();
-    const stderr = new TextSink(child.stderr);
-    try {
-      await waitForPort(port, child);
-      const log = async () =>
-        await Deno.readTextFile(`${dir}/error.log`) +
-        await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
-      return { port, child, stderr, log };
-    } catch (error) {
-      stop(child);
-      await child.status;
-      await stderr.done;
-      if (attempt === 3) {
-        const log = await Deno.readTextFile(`${dir}/error.log`);
-        throw new Error(
-          `lighttpd did not start: ${error}\n${stderr.text}\n${log}`,
-        );
-      }
-    }
-  }
+  }, () => Deno.readTextFile(`${dir}/error.log`));
+  const log = async () =>
+    await Deno.readTextFile(`${dir}/error.log`) +
+    await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
+  return { ...started, log };
 }
 
 /**
