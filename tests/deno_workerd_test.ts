@@ -9,7 +9,8 @@
  * on workerd's standard error, through `console.error`), and runs a fetch app
  * through `fromFetchHandler`; `examples/workerd/worker.ts` serves its
  * greeting; and every entry point loads, with and without Node's APIs
- * (`nodejs_compat`), what needs a process handled, not crashed on. Skipped
+ * (`nodejs_compat`), what needs a process or a server handled, not crashed
+ * on. Skipped
  * when `npm ci` installed no working workerd, except under `CI=true`, where
  * that fails.
  *
@@ -184,6 +185,7 @@ Deno.test({
         assert.deepEqual(answers.readEnviron, { value: 0 });
         assert.deepEqual(answers.CGIHandler, cgi);
         assert.deepEqual(answers.errorPage, { value: 500 });
+        assert.equal(typeof answers.makeServer.threw, "string");
         assert.match(answers.SYS_VERSION, /^\S+$/);
       });
     }

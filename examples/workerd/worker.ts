@@ -14,8 +14,9 @@
  * It imports `handlers.ts` alone: the server (`simple_server.ts`, which
  * `examples/hello.ts` runs when started directly) would bring `node:http`
  * into the bundle, which workerd has only with Node's APIs on. workerd has
- * no process environment, no standard streams and no `Deno.serve`:
- * `wsgi.errors` (the traceback of an app error) goes to `console.error`.
+ * no process environment and no `Deno.serve`: `wsgi.errors` (the traceback
+ * of an app error) goes to its standard error, or to `console.error` where
+ * Node's APIs are off.
  *
  * @module
  */
