@@ -47,10 +47,24 @@ function statusCode(status: string): number {
     (status.charCodeAt(2) - 48);
 }
 
-/** `info.remoteAddr` of `Deno.serve` (or anything shaped like it). */
+/**
+ * The client's address from a runtime's second argument: `info.remoteAddr`
+ * of `Deno.serve` (or anything shaped like it), or Bun's
+ * `server.requestIP(request)`.
+ */
 function remoteAddrOf(
   info: unknown,
+  request: Request,
 ): { hostname: string; port: number } | undefined {
+  const bun = info as {
+    requestIP?: (request: Request) => { address?: unknown; port?: unknown };
+  };
+  if (typeof bun?.requestIP === "function") {
+    const ip = bun.requestIP(request);
+    return typeof ip?.address === "string" && typeof ip.port === "number"
+      ? { hostname: ip.address, port: ip.port }
+      : undefined;
+  }
   const addr = (info as { remoteAddr?: { hostname?: unknown; port?: unknown } })
     ?.remoteAddr;
   if (
@@ -264,8 +278,9 @@ export class FetchHandler extends BaseHandler {
    * @param request The request.
    * @param options `maxRequestBodySize`, `errors`, `baseEnviron`, `remoteAddr`,
    *   `scriptName` (the mount prefix: see `toFetchHandler`).
-   * @param info What `Deno.serve` passes as its second argument: a
-   *   `remoteAddr` with `hostname` and `port` fills `REMOTE_ADDR` and
+   * @param info What the runtime passes as its second argument: a
+   *   `remoteAddr` with `hostname` and `port` (`Deno.serve`), or a
+   *   `requestIP(request)` method (Bun's server), fills `REMOTE_ADDR` and
    *   `REMOTE_PORT`; anything else is ignored.
    * @throws {RangeError} If `maxRequestBodySize` is not a non-negative
    *   integer, or `scriptName` does not start with `/` or ends with `/`.
@@ -286,7 +301,7 @@ export class FetchHandler extends BaseHandler {
     this.#errors = options.errors ?? STDERR;
     this.#baseEnviron = options.baseEnviron;
     this.#info = {
-      remoteAddr: remoteAddrOf(info) ?? options.remoteAddr,
+      remoteAddr: remoteAddrOf(info, request) ?? options.remoteAddr,
       serverName: options.baseEnviron?.SERVER_NAME as string | undefined,
       serverPort: options.baseEnviron?.SERVER_PORT as string | undefined,
     };
@@ -808,8 +823,8 @@ export class FetchHandler extends BaseHandler {
 /**
  * Wraps a WSGI app as a fetch handler: `(request, info?) => Promise<Response>`,
  * for `Deno.serve`, `deno serve` (`export default { fetch }`), Bun, Workers
- * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`) fills
- * `REMOTE_ADDR` and `REMOTE_PORT`.
+ * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`), or Bun's
+ * `server.requestIP(request)`, fills `REMOTE_ADDR` and `REMOTE_PORT`.
  *
  * Mounted under a prefix (`app.all("/wsgi/*", …)` in Hono), give it as
  * `scriptName`: `SCRIPT_NAME` is the prefix, `PATH_INFO` the rest, and a
@@ -859,7 +874,7 @@ export class FetchHandler extends BaseHandler {
 export function toFetchHandler(
   app: WSGIApplication,
   options: FetchHandlerOptions = {},
-): (request: Request, info?: { remoteAddr?: unknown }) => Promise<Response> {
+): (request: Request, info?: unknown) => Promise<Response> {
   checkMaxSize(options.maxRequestBodySize);
   mountPrefix(options);
   return (request, info) =>

@@ -45,12 +45,13 @@ interface NodeStreamLike {
   on(event: "error", handler: (error: Error) => void): void;
 }
 
+/** Node's `process`; workerd's (Node's APIs in a Worker) may lack parts. */
 interface ProcessLike {
-  stdin: NodeReadableLike;
-  stdout: NodeStreamLike;
-  stderr: NodeStreamLike;
-  env: Record<string, string | undefined>;
-  versions: { node: string };
+  stdin?: NodeReadableLike;
+  stdout?: NodeStreamLike;
+  stderr?: NodeStreamLike;
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string; bun?: string };
   platform: string;
   ppid: number;
   getBuiltinModule?(id: "node:fs"): {
@@ -66,17 +67,26 @@ const process = deno
   ? undefined
   : (globalThis as { process?: ProcessLike }).process;
 
-/** The runtime's name and version, as `Deno/2.9.5` or `Node/20.20.2`. */
+/**
+ * The runtime's name and version, as `Deno/2.9.5`, `Node/20.20.2` or
+ * `Bun/1.4.4`; elsewhere its `navigator.userAgent` (workerd's is
+ * `Cloudflare-Workers`), else `unknown`. workerd's `process` (Node's APIs in
+ * a Worker) may have no `versions`.
+ */
 export function runtimeVersion(): string {
   if (deno) return `Deno/${deno.version.deno}`;
-  if (process) return `Node/${process.versions.node}`;
-  return "unknown";
+  const versions = process?.versions;
+  if (versions?.bun) return `Bun/${versions.bun}`;
+  if (versions?.node) return `Node/${versions.node}`;
+  const agent = (globalThis as { navigator?: { userAgent?: unknown } })
+    .navigator?.userAgent;
+  return typeof agent === "string" && agent !== "" ? agent : "unknown";
 }
 
 /** The process's standard input as a web stream. */
 export function stdinStream(): ReadableStream<Uint8Array> {
   if (deno) return deno.stdin.readable;
-  if (process) return stdinOf(process.stdin);
+  if (process?.stdin) return stdinOf(process.stdin);
   throw new Error("this runtime has no standard input: expected Deno or Node");
 }
 
@@ -193,14 +203,14 @@ function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
 /** The process's standard output as a web stream. */
 export function stdoutStream(): WritableStream<Uint8Array> {
   if (deno) return deno.stdout.writable;
-  if (process) return nodeWritable(process.stdout);
+  if (process?.stdout) return nodeWritable(process.stdout);
   throw new Error("this runtime has no standard output: expected Deno or Node");
 }
 
 /** The process's standard error as a web stream. */
 export function stderrStream(): WritableStream<Uint8Array> {
   if (deno) return deno.stderr.writable;
-  if (process) return nodeWritable(process.stderr);
+  if (process?.stderr) return nodeWritable(process.stderr);
   throw new Error("this runtime has no standard error: expected Deno or Node");
 }
 
@@ -218,15 +228,17 @@ function writeAllSync(stream: DenoWriter, text: string): void {
 /** Writes `text` to the process's standard error at once (for logs). */
 export function writeStderr(text: string): void {
   if (deno) writeAllSync(deno.stderr, text);
-  else if (process) process.stderr.write(encoder.encode(text), () => {});
-  else console.error(text.replace(/\n$/, ""));
+  else if (process?.stderr) {
+    process.stderr.write(encoder.encode(text), () => {});
+  } else console.error(text.replace(/\n$/, ""));
 }
 
 /** Writes `text` to the process's standard output at once. */
 export function writeStdout(text: string): void {
   if (deno) writeAllSync(deno.stdout, text);
-  else if (process) process.stdout.write(encoder.encode(text), () => {});
-  else console.log(text.replace(/\n$/, ""));
+  else if (process?.stdout) {
+    process.stdout.write(encoder.encode(text), () => {});
+  } else console.log(text.replace(/\n$/, ""));
 }
 
 /** Ends the process. */
@@ -317,7 +329,7 @@ export function onNpmGone(handler: () => void): () => void {
   const startedByNpm = deno
     ? denoGranted({ name: "env", variable: "npm_command" }) &&
       deno.env.get("npm_command") !== undefined
-    : process?.env.npm_command !== undefined;
+    : process?.env?.npm_command !== undefined;
   if (!startedByNpm) return () => {};
   const readProc = !deno || denoGranted({ name: "read", path: "/proc" });
   const before = ancestors(readProc);

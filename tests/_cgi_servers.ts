@@ -113,7 +113,7 @@ export class TextSink {
 }
 
 /** A free TCP port on 127.0.0.1 (free when this returns, at least). */
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();

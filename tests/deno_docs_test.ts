@@ -165,10 +165,15 @@ function problemOf(block: Block): string | undefined {
 // ---------------------------------------------------------------------------
 // Processes
 
-/** Commands see the Deno running this test first, and npm offline. */
+/**
+ * Commands see the Deno running this test first, the tools the repository's
+ * `npm ci` installed (Bun, workerd) last, and npm offline.
+ */
 const ENV = {
   ...Deno.env.toObject(),
-  PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}`,
+  PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH") ?? ""}:${
+    join(ROOT, "node_modules", ".bin")
+  }`,
   DENO_NO_UPDATE_CHECK: "1",
   RUST_BACKTRACE: "0",
   NO_COLOR: "1",

@@ -416,6 +416,31 @@ describe("FetchHandler environ", () => {
     }
   });
 
+  test("REMOTE_ADDR and REMOTE_PORT come from Bun's server.requestIP(request)", async () => {
+    // Bun calls fetch(request, server); its Server type has no remoteAddr,
+    // and the handler must type-check as Bun's fetch.
+    const server = {
+      port: 3000,
+      requestIP: (request: Request) =>
+        new URL(request.url).pathname === "/unix"
+          ? null
+          : { address: "10.0.0.7", family: "IPv4", port: 5555 },
+    };
+    const seen: WSGIEnvironment[] = [];
+    const fetch: (request: Request, bun: typeof server) => Promise<Response> =
+      toFetchHandler((environ, startResponse) => {
+        seen.push(environ);
+        startResponse("200 OK", []);
+        return [];
+      });
+    await (await fetch(new Request("http://h/"), server)).arrayBuffer();
+    assert.equal(seen[0].REMOTE_ADDR, "10.0.0.7");
+    assert.equal(seen[0].REMOTE_PORT, "5555");
+    // A Unix socket has no address: no REMOTE_ADDR.
+    await (await fetch(new Request("http://h/unix"), server)).arrayBuffer();
+    assert.equal("REMOTE_ADDR" in seen[1], false);
+  });
+
   test("baseEnviron is merged: server keys kept, SERVER_NAME/PORT taken from it", async () => {
     const environ = await environOf("http://localhost:8000/p", {
       baseEnviron: {
