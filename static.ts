@@ -20,7 +20,7 @@
  *   `..%2f` too), `\`, NUL, drive letters, bytes that are not UTF-8 (`400`),
  *   dotfiles (`404` unless allowed), and symlinks whose real path leaves the
  *   root (`404`): the file opened is the real path that was checked.
- * - Bodies are `FileWrapper`s reading the open file in 64 KiB steps, so a
+ * - Bodies are `FileWrapper`s reading the open file in 16 KiB steps, so a
  *   large file streams with flat memory and closes when the response ends.
  *
  * Runs wherever `node:fs` does: Deno, Node and Bun.
@@ -111,7 +111,7 @@ export interface StaticFilesOptions {
 export const HASHED_NAME_REGEXP: RegExp = /[.-][0-9a-fA-F]{8,}\.[^./]+$/;
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
-const CHUNK = 65536;
+const CHUNK = 16384;
 /** More ranges than this in one request are ignored (the whole file goes). */
 const MAX_RANGES = 100;
 const encoder = new TextEncoder();

@@ -142,13 +142,13 @@ describe("staticFiles(): files", () => {
     }
   });
 
-  test("the body is a FileWrapper, read in 64 KiB steps", () => {
+  test("the body is a FileWrapper, read in 16 KiB steps", () => {
     const environ = setupTestingDefaults({ PATH_INFO: "/digits.txt" });
     delete (environ as Record<string, unknown>)["wsgi.file_wrapper"];
     return (async () => {
       const body = await staticFiles(root)(environ, () => async () => {});
       assert.ok(body instanceof FileWrapper);
-      assert.equal(body.blksize, 65536);
+      assert.equal(body.blksize, 16384);
       const chunks = [];
       for await (const chunk of body) chunks.push(chunk);
       assert.equal(new TextDecoder().decode(chunks[0]), DIGITS);
