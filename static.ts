@@ -324,7 +324,12 @@ async function serveFile(
   if (precondition !== 200) {
     await file.close();
     if (precondition === 304) {
-      startResponse("304 Not Modified", [...validators, ...vary]);
+      // The length a 200 would have (RFC 9110 8.6): else the gateway says 0.
+      startResponse("304 Not Modified", [
+        ...validators,
+        ...vary,
+        ["Content-Length", String(size)],
+      ]);
       return [];
     }
     return plain(environ, startResponse, "412 Precondition Failed");

@@ -12,15 +12,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import {
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   HASHED_NAME_REGEXP,
@@ -34,51 +26,22 @@ import { formatDateTime } from "../_dates.ts";
 import { FileWrapper, setupTestingDefaults } from "../util.ts";
 import type { WSGIApplication } from "../types.ts";
 import { ESCAPES, exchange } from "./_helpers.ts";
-
-const SECRET = "TOP-SECRET-OUTSIDE-THE-ROOT";
-const DIGITS = "0123456789";
-/** 2001-09-09T01:46:40Z, whole seconds. */
-const MTIME = 1_000_000_000;
+import {
+  DIGITS,
+  makeStaticTree,
+  MTIME,
+  recordAnswer,
+  SECRET,
+  type TreeAnswer,
+  type TreeRequest,
+} from "./_static_tree.ts";
+import { SERVE_DIR_ANSWERS } from "./_serve_dir_answers.ts";
 
 let tmp: string;
 let root: string;
 
 before(() => {
-  tmp = mkdtempSync(join(tmpdir(), "wsgiref-static-"));
-  root = join(tmp, "root");
-  for (const dir of ["docs", "empty", "list", ".git", "assets"]) {
-    mkdirSync(join(root, dir), { recursive: true });
-  }
-  const files: Record<string, string> = {
-    "index.html": "<h1>home</h1>\n",
-    "digits.txt": DIGITS,
-    "style.css": "body { color: red }\n",
-    "data.json": '{"a":1}\n',
-    "blob.unknownext": "?",
-    "café.txt": "crème\n",
-    "docs/index.html": "<h1>docs</h1>\n",
-    "list/b.txt": "b",
-    "list/<a&b>.txt": "escaped",
-    "list/.hidden": SECRET,
-    "app.js": "console.log('identity');\n",
-    "app.js.br": "BROTLI-BYTES",
-    "app.js.gz": "GZIP-BYTES",
-    "only.js": "no siblings",
-    "assets/app.3f2a9c1b.js": "hashed",
-    ".env": SECRET,
-    ".git/config": SECRET,
-  };
-  for (const [name, text] of Object.entries(files)) {
-    writeFileSync(join(root, name), text);
-    utimesSync(join(root, name), MTIME, MTIME);
-  }
-  mkdirSync(join(root, "list", "sub"));
-  writeFileSync(join(tmp, "secret.txt"), SECRET);
-  mkdirSync(join(tmp, "outside"));
-  writeFileSync(join(tmp, "outside", "secret.txt"), SECRET);
-  symlinkSync(join(tmp, "secret.txt"), join(root, "escape.txt"));
-  symlinkSync("../outside", join(root, "escape_dir"));
-  symlinkSync("style.css", join(root, "alias.css"));
+  ({ tmp, root } = makeStaticTree());
 });
 
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -188,6 +151,8 @@ describe("staticFiles(): conditional requests", () => {
       assert.equal(r.text, "");
       assert.equal(r.headers.get("etag"), etag);
       assert.equal(r.headers.get("last-modified"), formatDateTime(MTIME));
+      // Only the length a 200 would have, never the gateway's default 0.
+      assert.equal(r.headers.get("content-length"), "10");
     }
     const other = await get("/digits.txt", { "If-None-Match": '"other"' });
     assert.equal(other.status, 200);
@@ -510,5 +475,219 @@ describe("staticFiles(): over HTTP through makeServer", () => {
       assert.ok(!r.body.includes(SECRET), target);
       assert.ok(!r.body.includes("root:"), target);
     }
+  });
+});
+
+/** Each way `staticFiles` answers otherwise than Deno std's `serveDir`, and why. */
+const DIFFERENCES: Record<
+  string,
+  { theirs: Partial<TreeAnswer>; ours: Partial<TreeAnswer>; why: string }
+> = {
+  "GET /blob.unknownext": {
+    theirs: { headers: {} },
+    ours: { headers: { "content-type": "application/octet-stream" } },
+    why: "an unknown type is said, not left to the client to sniff",
+  },
+  'GET /digits.txt {"Range":"bytes=20-30"}': {
+    theirs: {
+      headers: {
+        "accept-ranges": "bytes",
+        "last-modified": "Sun, 09 Sep 2001 01:46:40 GMT",
+      },
+    },
+    ours: { headers: {} },
+    why:
+      "a 416 is the short error page with Content-Range, not the file's metadata",
+  },
+  'GET /digits.txt {"Range":"bytes=5-2"}': {
+    theirs: { status: 416 },
+    ours: { status: 200, body: DIGITS },
+    why:
+      "RFC 9110 14.2: an invalid range is ignored; 416 is for valid ranges past the end",
+  },
+  'GET /digits.txt {"Range":"bytes=0-1,5-6"}': {
+    theirs: { status: 200, body: DIGITS },
+    ours: { status: 206 },
+    why: "several ranges go out as multipart/byteranges (RFC 9110 14.6)",
+  },
+  'GET /digits.txt {"If-Modified-Since":"Sun, 09 Sep 2001 01:47:40 GMT"}': {
+    theirs: {
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "accept-ranges": "bytes",
+      },
+    },
+    ours: { headers: { "content-length": "10" } },
+    why:
+      "RFC 9110 15.4.5: a 304 carries the validators, not the content's metadata",
+  },
+  'GET /digits.txt {"If-None-Match":"*"}': {
+    theirs: {
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "accept-ranges": "bytes",
+      },
+    },
+    ours: { headers: { "content-length": "10" } },
+    why: "RFC 9110 15.4.5, as above",
+  },
+  'GET /digits.txt {"If-Match":"\\"x\\""}': {
+    theirs: { status: 200, body: DIGITS },
+    ours: { status: 412 },
+    why: "RFC 9110 13.1.1: If-Match that matches nothing answers 412",
+  },
+  'GET /digits.txt {"If-Unmodified-Since":"Sun, 09 Sep 2001 01:45:40 GMT"}': {
+    theirs: { status: 200, body: DIGITS },
+    ours: { status: 412 },
+    why: "RFC 9110 13.1.4: modified since that date answers 412",
+  },
+  'GET /digits.txt {"Range":"bytes=0-0","If-Range":"\\"stale\\""}': {
+    theirs: { status: 206, body: "0" },
+    ours: { status: 200, body: DIGITS },
+    why:
+      "RFC 9110 13.1.5: a stale If-Range gets the whole file, never a part of a newer one",
+  },
+  "GET /docs": {
+    theirs: { headers: { location: "http://127.0.0.1:PORT/docs/" } },
+    ours: {
+      headers: {
+        location: "./docs/",
+        "content-type": "text/plain; charset=utf-8",
+      },
+    },
+    why: "a relative Location: a forged Host header cannot send the client " +
+      "elsewhere (and a short text body, for a client that does not follow)",
+  },
+  "POST /digits.txt": {
+    theirs: { headers: {} },
+    ours: { headers: { allow: "GET, HEAD" } },
+    why: "RFC 9110 15.5.6: a 405 must say what is allowed",
+  },
+  'GET /app.js {"Accept-Encoding":"br, gzip"}': {
+    theirs: { body: "console.log('identity');\n" },
+    ours: {
+      body: "BROTLI-BYTES",
+      headers: {
+        "content-length": "12",
+        "content-encoding": "br",
+        vary: "Accept-Encoding",
+      },
+    },
+    why: "a precompressed sibling the client takes is served, with Vary",
+  },
+  'GET /app.js {"Accept-Encoding":"gzip"}': {
+    theirs: { body: "console.log('identity');\n" },
+    ours: {
+      body: "GZIP-BYTES",
+      headers: {
+        "content-length": "10",
+        "content-encoding": "gzip",
+        vary: "Accept-Encoding",
+      },
+    },
+    why: "the same, in gzip",
+  },
+  "GET /escape.txt": {
+    theirs: { status: 200, body: SECRET },
+    ours: { status: 404 },
+    why:
+      "a symlink that leads out of the root is not served: serveDir leaks the file",
+  },
+  "GET /escape_dir/secret.txt": {
+    theirs: { status: 200, body: SECRET },
+    ours: { status: 404 },
+    why: "the same, through a directory symlink",
+  },
+  "GET /..%2fsecret.txt": {
+    theirs: {
+      status: 301,
+      headers: { location: "http://127.0.0.1:PORT/secret.txt" },
+    },
+    ours: { status: 400 },
+    why: "a path with .. in it is refused, not resolved into another URL",
+  },
+};
+
+function keyOf(request: TreeRequest): string {
+  const headers = request.headers ? ` ${JSON.stringify(request.headers)}` : "";
+  return `${request.method} ${request.path}${headers}`;
+}
+
+/** What is compared of an answer: lower-case types, no port in a Location. */
+function normal(answer: TreeAnswer): TreeAnswer {
+  const headers = { ...answer.headers };
+  if (headers["content-type"]) {
+    headers["content-type"] = headers["content-type"].toLowerCase()
+      .replace(/;\s*/, "; ");
+  }
+  if (headers.location) {
+    headers.location = headers.location.replace(/:\d+\//, ":PORT/");
+  }
+  return { ...answer, headers };
+}
+
+describe("staticFiles() beside Deno std's serveDir", () => {
+  test("answers as serveDir does on the same tree, but for each listed difference", async () => {
+    const recorded = SERVE_DIR_ANSWERS;
+    assert.match(recorded.std, /^@std\/http \d/);
+    const app = toFetchHandler(staticFiles(root));
+    const unused = new Set(Object.keys(DIFFERENCES));
+    for (const { request, answer } of recorded.answers) {
+      const key = keyOf(request);
+      const response = await app(
+        new Request(`http://localhost${request.path}`, {
+          method: request.method,
+          headers: request.headers,
+        }),
+      );
+      const ours = normal(await recordAnswer(response));
+      const theirs = normal(answer);
+      const listed = DIFFERENCES[key];
+      unused.delete(key);
+      // Every file answer: a strong ETag where serveDir's is weak, so that
+      // If-Range and If-Match (strong comparisons) can match at all.
+      if (theirs.etag === "weak") {
+        const validated = [200, 206, 304].includes(ours.status);
+        assert.equal(ours.etag, validated ? "strong" : "none", key);
+      }
+      // Lengths the runtime sets from the bytes are not in our headers here.
+      if (ours.headers["content-length"] === undefined) {
+        delete theirs.headers["content-length"];
+      }
+      const status = listed?.ours.status ?? theirs.status;
+      assert.equal(ours.status, status, key);
+      if (listed?.theirs.status !== undefined) {
+        assert.equal(theirs.status, listed.theirs.status, `${key} (recorded)`);
+      }
+      const body = listed?.ours.body ?? theirs.body;
+      if (ours.body !== null && body !== null) {
+        assert.equal(ours.body, body, key);
+      }
+      if (listed?.theirs.body !== undefined) {
+        assert.equal(theirs.body, listed.theirs.body, `${key} (recorded)`);
+      }
+      if (listed?.ours.status !== undefined) continue; // another answer
+      for (
+        const name of new Set([
+          ...Object.keys(ours.headers),
+          ...Object.keys(theirs.headers),
+        ])
+      ) {
+        const expected = listed?.ours.headers && name in listed.ours.headers
+          ? listed.ours.headers[name]
+          : listed?.theirs.headers && name in listed.theirs.headers
+          ? undefined
+          : theirs.headers[name];
+        assert.equal(ours.headers[name], expected, `${key}: ${name}`);
+        if (listed?.theirs.headers && name in listed.theirs.headers) {
+          assert.equal(
+            theirs.headers[name],
+            listed.theirs.headers[name],
+            `${key}: ${name} (recorded)`,
+          );
+        }
+      }
+    }
+    assert.deepEqual([...unused], [], "differences listed for no request");
   });
 });
