@@ -26,6 +26,7 @@ import {
   headersRecord,
   isLengthName,
   isNullBody,
+  notFound,
 } from "./_http.ts";
 import { isBodyError, WSGIInput } from "./_input.ts";
 import type {
@@ -33,9 +34,7 @@ import type {
   FetchHandlerOptions,
   InputStream,
   ResponseBody,
-  StartResponse,
   WSGIApplication,
-  WSGIEnvironment,
 } from "./types.ts";
 
 const EMPTY: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -118,17 +117,6 @@ export function mountPrefix(
   return value;
 }
 
-const NOT_FOUND = new TextEncoder().encode("Not Found");
-
-/** The answer to a request outside the mount prefix. */
-function notMounted(
-  _environ: WSGIEnvironment,
-  startResponse: StartResponse,
-): ResponseBody {
-  startResponse("404 Not Found", [["Content-Type", "text/plain"]]);
-  return [NOT_FOUND];
-}
-
 /**
  * `app` mounted at `scriptName`: the prefix moves from `PATH_INFO` to
  * `SCRIPT_NAME`, and a request outside it gets `404` without `app`.
@@ -140,7 +128,7 @@ export function mountApp(
   return (environ, startResponse) =>
     mountAt(environ as Record<string, unknown>, scriptName)
       ? app(environ, startResponse)
-      : notMounted(environ, startResponse);
+      : notFound(environ, startResponse);
 }
 
 /** The environ's key for its handler, read by `wsgiref.signal`'s getter. */

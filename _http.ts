@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { ResponseBody, StartResponse, WSGIEnvironment } from "./types.ts";
+
 /** A token (RFC 9110 section 5.6.2): a header name, a method. */
 export const TOKEN_REGEXP: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -174,3 +176,20 @@ export const HOST_REGEXP: RegExp =
 
 /** The body of the runtime edge's own `400 Bad Request`. */
 export const BAD_REQUEST_TEXT = "Bad Request: invalid Host header\n";
+
+const NOT_FOUND = new TextEncoder().encode("Not Found");
+
+/**
+ * The app for a request no mounted app takes: `404 Not Found`, as text.
+ *
+ * @param _environ The environ.
+ * @param startResponse The app's `startResponse`.
+ * @returns The body.
+ */
+export function notFound(
+  _environ: WSGIEnvironment,
+  startResponse: StartResponse,
+): ResponseBody {
+  startResponse("404 Not Found", [["Content-Type", "text/plain"]]);
+  return [NOT_FOUND];
+}

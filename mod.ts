@@ -14,6 +14,7 @@
  * - `proxy`: `trustProxy`, for an app behind reverse proxies
  *   (`X-Forwarded-*`, `Forwarded`).
  * - `types`: the protocol's types.
+ * - `dispatch`: `dispatch`, which mounts apps under path prefixes.
  *
  * @example Usage
  * ```ts
@@ -38,3 +39,4 @@ export * from "./handlers.ts";
 export * from "./simple_server.ts";
 export * from "./validate.ts";
 export * from "./proxy.ts";
+export * from "./dispatch.ts";

@@ -64,6 +64,23 @@ interface DenoConfig {
   version: string;
   license: string;
   exports: Record<string, string>;
+  imports?: Record<string, string>;
+}
+
+/**
+ * The package's runtime dependencies: deno.json's `npm:` imports
+ * (`"mime": "npm:mime@4.1.2"` becomes `"mime": "4.1.2"`).
+ */
+function npmDependencies(config: DenoConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, target] of Object.entries(config.imports ?? {})) {
+    const match = /^npm:(@?[^@]+)@(.+)$/.exec(target);
+    if (match === null || match[1] !== name) {
+      fail(`deno.json import ${name} must be "npm:${name}@VERSION"`);
+    }
+    out[name] = match[2];
+  }
+  return out;
 }
 
 /** What the npm `package.json` gives for one entry point. */
@@ -215,6 +232,7 @@ const pkg = {
   type: "module",
   engines: { node: ">=20" },
   exports: npmExports(config),
+  dependencies: npmDependencies(config),
   bin: { [BIN.name]: binTarget },
   // The tests built in esm/tests/ stay out of the package.
   files: ["esm/*.js", "esm/*.js.map", "esm/*.d.ts", "esm/bin/"],

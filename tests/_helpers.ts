@@ -168,3 +168,40 @@ export default (_environ, startResponse) => {
   };
 };
 `;
+
+/**
+ * Raw request targets a static file app must answer with 400 or 404, never
+ * with a file outside its root (`secret.txt` beside it; `escape.txt` and
+ * `escape_dir` symlinks that lead out).
+ */
+export const ESCAPES = [
+  "/../secret.txt",
+  "/../../../../../../etc/passwd",
+  "/%2e%2e/secret.txt",
+  "/%2E%2E/secret.txt",
+  "/.%2e/secret.txt",
+  "/..%2fsecret.txt",
+  "/%2e%2e%2fsecret.txt",
+  "/nested/..%2f..%2f..%2fsecret.txt",
+  "/%2e%2e%5csecret.txt",
+  "/..%5csecret.txt",
+  "/..\\secret.txt",
+  "/nested/../../secret.txt",
+  "/./../secret.txt",
+  "//etc/passwd",
+  "/%2fetc%2fpasswd",
+  "///etc/passwd",
+  "/C:/etc/passwd",
+  "/C:%5cWindows%5cwin.ini",
+  "/c:/secret.txt",
+  "/%00",
+  "/index.html%00.png",
+  "/secret.txt%00",
+  "/%c0%ae%c0%ae/secret.txt", // overlong UTF-8 "..": not UTF-8 at all
+  "/escape.txt",
+  "/escape_dir/secret.txt",
+  "/escape_dir/../escape_dir/secret.txt",
+  "/.env",
+  "/%2eenv",
+  "/.git/config",
+];
