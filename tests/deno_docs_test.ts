@@ -33,7 +33,7 @@
  * with their working-tree content), and the users' own projects beside it.
  * Blocks run in document order (README.md first), sharing the sandbox, so a
  * later block can use what an earlier one installed or built. `npm` runs
- * offline (the lock file's packages are in npm's cache once the repository's
+ * from its cache (the lock file's packages are there once the repository's
  * own `npm ci` ran); `deno` is the Deno running this test. A server is
  * stopped with SIGTERM to its process group (npm's Deno wrapper does not pass
  * the signal on): by a `stop` step, which checks that one SIGTERM is enough,
@@ -167,7 +167,7 @@ function problemOf(block: Block): string | undefined {
 
 /**
  * Commands see the Deno running this test first, the tools the repository's
- * `npm ci` installed (Bun, workerd) last, and npm offline.
+ * `npm ci` installed (Bun, workerd) last, and npm preferring its cache.
  */
 const ENV = {
   ...Deno.env.toObject(),
@@ -177,7 +177,7 @@ const ENV = {
   DENO_NO_UPDATE_CHECK: "1",
   RUST_BACKTRACE: "0",
   NO_COLOR: "1",
-  npm_config_offline: "true",
+  npm_config_prefer_offline: "true",
   npm_config_update_notifier: "false",
   npm_config_fund: "false",
   npm_config_audit: "false",

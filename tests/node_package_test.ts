@@ -1,13 +1,13 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
  * The npm package as a user gets it: `npm pack` on the build (`npm/`), the
- * tarball installed offline into a fresh temporary Node project made by
- * `npm init -y` (it has no dependencies), each entry point loaded by its
- * package name with `require()` from CommonJS and `import` from ES modules
- * (`.mjs`, or a `"type": "module"` package), no module of the package with a
- * top-level await, a server started from it and a page fetched, the
- * `wsgiref-serve` command run from `node_modules/.bin` and by `npx`, which
- * stops it with SIGTERM, and a TypeScript consumer type-checked against the
+ * tarball installed (npm's cache first) into a fresh temporary Node project
+ * made by `npm init -y` (its one dependency, `mime`, for `/static`), each
+ * entry point loaded by its package name with `require()` from CommonJS and
+ * `import` from ES modules (`.mjs`, or a `"type": "module"` package), no
+ * module of the package with a top-level await, a server started from it and
+ * a page fetched, the `wsgiref-serve` command run from `node_modules/.bin`
+ * and by `npx`, which stops it with SIGTERM, and a TypeScript consumer type-checked against the
  * package's `.d.ts` files. It needs the npm build and npm, so it runs under
  * `node --test` only; `deno test` skips it.
  *
@@ -118,7 +118,7 @@ describe("the npm tarball in a fresh Node project", { skip: SKIP }, () => {
     npm(
       [
         "install",
-        "--offline",
+        "--prefer-offline",
         "--no-audit",
         "--no-fund",
         "--no-package-lock",
