@@ -1430,6 +1430,45 @@ describe(`TLS (${RUNTIME})`, () => {
   );
 
   test(
+    "HTTP/2: an error after the headers resets the stream, not the session",
+    {
+      skip: noTls,
+    },
+    async () => {
+      const errors = new MemoryErrorStream();
+      await using httpd = await serve(async function* (environ, startResponse) {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        yield bytes("partial");
+        await tick(1);
+        if (environ.PATH_INFO === "/late") throw new Error("boom");
+      }, { ...tls, handlerClass: capturingHandler(errors) });
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const late = session.request({ ":path": "/late" });
+        const chunks: Buffer[] = [];
+        late.on("data", (chunk: Buffer) => chunks.push(chunk));
+        late.on("error", () => {});
+        await within(
+          new Promise((resolve) => late.once("close", resolve)),
+          10_000,
+          "the stream to close",
+        );
+        assert.equal(Buffer.concat(chunks).toString(), "partial");
+        assert.equal(late.rstCode, http2Constants.NGHTTP2_INTERNAL_ERROR);
+        assert.match(errors.getValue(), /boom/);
+        const next = await within(
+          h2Answer(session.request({ ":path": "/" })),
+          10_000,
+          "a second request on the session",
+        );
+        assert.equal(next.body.toString(), "partial");
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
     "HTTP/2: shutdown() lets a response in flight finish, and closes the session",
     {
       // Deno 2.9 sends GOAWAY, then resets the stream (CANCEL).
