@@ -12,8 +12,9 @@
  * - a request has a body unless its headers ended the stream;
  * - connection-specific response fields (`Connection`, `Keep-Alive`,
  *   `Transfer-Encoding`…) are illegal in HTTP/2: dropped;
- * - the response tells `writableNeedDrain` and `destroyed` (its stream's),
- *   so a slow reader holds the app back and a reset stream is a hang-up;
+ * - the response tells `writableNeedDrain` (its stream's), `destroyed` and
+ *   `writableFinished` as a `ServerResponse` does, so a slow reader holds
+ *   the app back and a reset stream is a hang-up;
  * - closing idle connections also sends each HTTP/2 session a GOAWAY (its
  *   streams in flight finish, then it closes), and closing all of them
  *   destroys the sessions.

@@ -1223,6 +1223,45 @@ describe(`TLS (${RUNTIME})`, () => {
     assert.equal(r.body.toString(), "https on");
   });
 
+  test(
+    "over TLS an HTTP/1.1 request head of 30 KiB is served, as over plain HTTP",
+    {
+      skip: noTls,
+    },
+    async () => {
+      await using httpd = await serve((environ, startResponse) => {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [bytes(String(environ.HTTP_X_BIG?.length))];
+      }, tls);
+      const big = "x".repeat(30 * 1024);
+      const r = parse(
+        await tlsExchange(httpd.serverPort, get("/", `X-Big: ${big}\r\n`)),
+      );
+      assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+      assert.equal(r.body.toString(), String(big.length));
+    },
+  );
+
+  test(
+    "over TLS an HTTP/1.1 request with no Host gets 400 with the Host text",
+    {
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "Deno.serve serves it: a web Request has no version to tell HTTP/1.0"),
+    },
+    async () => {
+      await using httpd = await serve(hello, tls);
+      const r = parse(
+        await tlsExchange(
+          httpd.serverPort,
+          "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        ),
+      );
+      assert.match(r.statusLine, /^HTTP\/1\.1 400 /);
+      assert.match(r.body.toString(), /invalid Host header/);
+    },
+  );
+
   test("HTTP/2: HTTP_HOST from :authority; scheme and requestUri follow it", {
     skip: noTls,
   }, async () => {
@@ -1303,6 +1342,7 @@ describe(`TLS (${RUNTIME})`, () => {
           const body = await input.read();
           yield bytes(JSON.stringify({
             protocol: environ.SERVER_PROTOCOL,
+            remote: environ.REMOTE_ADDR,
             method: environ.REQUEST_METHOD,
             query: environ.QUERY_STRING,
             http: Object.keys(environ).filter((key) => key.startsWith("HTTP_"))
@@ -1328,6 +1368,7 @@ describe(`TLS (${RUNTIME})`, () => {
         assert.equal(status, 200);
         assert.deepEqual(JSON.parse(body.toString()), {
           protocol: "HTTP/2.0",
+          remote: HOST,
           method: "POST",
           query: "q=1",
           http: ["HTTP_HOST", "HTTP_X_ONE"],
