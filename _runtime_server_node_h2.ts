@@ -9,7 +9,8 @@
  * `ServerResponse`; what differs is settled here:
  * - the pseudo-headers (`:authority`, `:path`…) are not header fields, and
  *   `:authority` is the request's host;
- * - a request has a body unless its headers ended the stream;
+ * - a request has a body unless its headers ended the stream, and is not
+ *   `complete` if the stream was reset (reading it fails, as a hang-up);
  * - connection-specific response fields (`Connection`, `Keep-Alive`,
  *   `Transfer-Encoding`…) are illegal in HTTP/2: dropped;
  * - the response tells `writableNeedDrain` (its stream's), `destroyed` and
@@ -116,6 +117,23 @@ class H2Response extends Http2ServerResponse {
   }
 }
 
+/** The compatibility request, whose `complete` is an `IncomingMessage`'s. */
+class H2Request extends Http2ServerRequest {
+  static {
+    const complete = Object.getOwnPropertyDescriptor(
+      Http2ServerRequest.prototype,
+      "complete",
+    )!.get!;
+    Object.defineProperty(this.prototype, "complete", {
+      // Node's is true once the stream closed, even when reset: the body
+      // did not arrive whole then, and reading it must fail (a hang-up).
+      get(this: H2Request): boolean {
+        return !this.aborted && complete.call(this);
+      },
+    });
+  }
+}
+
 /** The parts of an HTTP/2 request that differ from an HTTP/1 one. */
 export interface Http2Parts {
   /** The header fields as received (`[name, value, …]`), without pseudo-headers. */
@@ -167,6 +185,7 @@ export function createSecureServer(
       cert: tls.cert,
       key: tls.key,
       allowHTTP1: true,
+      Http2ServerRequest: H2Request,
       Http2ServerResponse: H2Response,
     },
     onRequest as unknown as (

@@ -1471,6 +1471,54 @@ describe(`TLS (${RUNTIME})`, () => {
   );
 
   test(
+    "HTTP/2: a client that resets the stream mid-upload: reading wsgi.input fails",
+    {
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "Deno.serve 2.9 ends a reset HTTP/2 upload as if it were whole"),
+    },
+    async () => {
+      let received = 0;
+      let outcome: unknown;
+      await using httpd = await serve(async (environ, startResponse) => {
+        const input = environ["wsgi.input"];
+        try {
+          for (;;) {
+            const chunk = await input.read(1000);
+            if (chunk.length === 0) break;
+            received += chunk.length;
+          }
+          outcome = "the end of the body";
+        } catch (error) {
+          outcome = error;
+        }
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [];
+      }, { ...tls, handlerClass: capturingHandler(new MemoryErrorStream()) });
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/",
+          "content-length": "100000",
+        });
+        stream.on("error", () => {});
+        stream.write(Buffer.alloc(5000, 0x61));
+        await until(
+          () => received === 5000,
+          5000,
+          "the app to read 5000 bytes",
+        );
+        stream.close(http2Constants.NGHTTP2_CANCEL);
+        await until(() => outcome !== undefined, 5000, "the read to settle");
+        assert.ok(outcome instanceof Error, `the app read ${String(outcome)}`);
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
     "HTTP/2: an error after the headers resets the stream, not the session",
     {
       skip: noTls,
