@@ -7,6 +7,8 @@
  * It keeps `Deno.serve`'s behaviour (docs/development.md lists it) and, as
  * web objects cost more on Node than a raw answer, hands the handler a lazy
  * request and writes `makeResponse`'s answer straight from its bytes.
+ * With a certificate, HTTP/2 or HTTP/1.1 by ALPN, as Deno negotiates
+ * (`_runtime_server_node_h2.ts`).
  *
  * @module
  */
@@ -17,7 +19,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import { pulledStream } from "./_runtime.ts";
 import {
   BAD_REQUEST_TEXT,
@@ -33,6 +34,11 @@ import {
   RESPONSE_STATE,
   type ResponseState,
 } from "./_runtime_response.ts";
+import {
+  createSecureServer,
+  http2Parts,
+  isHttp2,
+} from "./_runtime_server_node_h2.ts";
 import type { Socket } from "node:net";
 import type {
   ListenOptions,
@@ -65,8 +71,9 @@ const ERROR_HEADERS = {
 };
 
 /**
- * Listens on `options` with `node:http` (`node:https` with a certificate)
- * and answers each request with `handler`.
+ * Listens on `options` with `node:http` (with a certificate, `node:http2`:
+ * HTTP/2 or HTTP/1.1 over TLS, by ALPN) and answers each request with
+ * `handler`.
  */
 export function listen(
   options: ListenOptions,
@@ -143,10 +150,7 @@ export function listen(
     requireHostHeader: false,
   };
   const server: Server = secure
-    ? createHttpsServer(
-      { ...nodeOptions, cert: options.cert, key: options.key },
-      onRequest,
-    )
+    ? createSecureServer(options, MAX_HEADER_SIZE, onRequest)
     : createHttpServer(nodeOptions, onRequest);
   server.on("checkContinue", onCheckContinue);
 
@@ -357,12 +361,16 @@ function requestState(
   fallbackHost: string,
 ): RequestState | null | undefined {
   const target = req.url ?? "";
+  const h2 = http2Parts(req);
   // Node takes `HTTP/2.0` (and any 1.x) on its HTTP/1 port; Deno refuses
   // a version other than 1.0 and 1.1 with 400.
-  if (BAD_TARGET.test(target) || !OK_VERSION.test(req.httpVersion)) {
+  if (
+    BAD_TARGET.test(target) ||
+    (h2 === undefined && !OK_VERSION.test(req.httpVersion))
+  ) {
     return undefined;
   }
-  const raw = req.rawHeaders;
+  const raw = h2?.raw ?? req.rawHeaders;
   let host = "";
   let hosts = 0;
   let hasBody = false;
@@ -380,6 +388,10 @@ function requestState(
     ) {
       hasBody = true;
     }
+  }
+  if (h2 !== undefined) {
+    host ||= h2.authority;
+    hasBody ||= h2.hasBody;
   }
   // A Host that is not a host (a path, user info, spaces…) would change
   // what the URL means: refused.
@@ -499,7 +511,7 @@ function fail(res: ServerResponse, error: unknown): void {
   if (res.destroyed) return;
   if (!res.headersSent) {
     res.writeHead(500, ERROR_HEADERS).end(INTERNAL_ERROR);
-  } else if (res.socket !== null) {
+  } else if (res.socket !== null && !isHttp2(res)) {
     // Aborting the message: what was written goes out, then the connection
     // closes, so the client sees the body was cut off.
     res.socket.destroySoon();

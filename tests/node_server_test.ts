@@ -18,13 +18,18 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
-import { connect as http2Connect } from "node:http2";
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect as http2Connect,
+  constants as http2Constants,
+} from "node:http2";
 import { applicationUri, requestUri } from "../util.ts";
 import {
   makeServer,
@@ -43,6 +48,7 @@ import type {
 import {
   bytes,
   exchange,
+  gate,
   open,
   readAll,
   tick,
@@ -165,6 +171,69 @@ function streaming(blocks: string[]): WSGIApplication {
       await tick(1);
     }
   };
+}
+
+const BLOCK_SIZE = 64 * 1024;
+
+/**
+ * An app that yields `count` blocks of `BLOCK_SIZE` bytes, counting them;
+ * `assertHeldBack()` checks it started but made less than half of them.
+ */
+function counted(count: number): {
+  app: WSGIApplication;
+  yielded: number;
+  assertHeldBack(): void;
+} {
+  const block = new Uint8Array(BLOCK_SIZE).fill(0x62);
+  const blocks = {
+    app: function* (_environ, startResponse) {
+      startResponse("200 OK", [["Content-Type", "application/octet-stream"]]);
+      for (let i = 0; i < count; i++) {
+        blocks.yielded++;
+        yield block;
+      }
+    } as WSGIApplication,
+    yielded: 0,
+    assertHeldBack(): void {
+      assert.ok(blocks.yielded > 0, "the app started");
+      assert.ok(
+        blocks.yielded < count / 2,
+        `the app yielded ${blocks.yielded} blocks to a client that read none`,
+      );
+    },
+  };
+  return blocks;
+}
+
+/**
+ * An app that streams `tick` lines until the client goes, counting its
+ * body's `close()` calls and whether its generator's `finally` ran.
+ */
+function endless(): {
+  app: WSGIApplication;
+  closed: number;
+  finalized: boolean;
+} {
+  const ticks = {
+    app: ((_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      const body = (async function* () {
+        try {
+          for (;;) {
+            yield bytes("tick\n");
+            await tick(5);
+          }
+        } finally {
+          ticks.finalized = true;
+        }
+      })() as ResponseBody;
+      body.close = () => void ticks.closed++;
+      return body;
+    }) as WSGIApplication,
+    closed: 0,
+    finalized: false,
+  };
+  return ticks;
 }
 
 // ---------------------------------------------------------------------------
@@ -681,63 +750,36 @@ describe(`the server's runtime edge on the wire (${RUNTIME})`, () => {
   });
 
   test("a client that does not read stops the app; then it gets every byte", async () => {
-    const BLOCK = new Uint8Array(64 * 1024).fill(0x62);
     const BLOCKS = 1024; // 64 MiB
-    let yielded = 0;
-    await using httpd = await serve(function* (_environ, startResponse) {
-      startResponse("200 OK", [["Content-Type", "application/octet-stream"]]);
-      for (let i = 0; i < BLOCKS; i++) {
-        yielded++;
-        yield BLOCK;
-      }
-    });
+    const blocks = counted(BLOCKS);
+    await using httpd = await serve(blocks.app);
     const socket = await open(httpd.serverPort);
     socket.pause();
     socket.write(get("/"));
     await tick(500);
-    assert.ok(yielded > 0, "the app started");
-    assert.ok(
-      yielded < BLOCKS / 2,
-      `the app yielded ${yielded} blocks to a client that read none`,
-    );
+    blocks.assertHeldBack();
     socket.resume();
     const r = parse(await within(readAll(socket), 20_000, "the body"));
     const { data, complete } = dechunk(r.body);
     assert.ok(complete);
-    assert.equal(data.length, BLOCKS * BLOCK.length);
-    assert.equal(yielded, BLOCKS);
+    assert.equal(data.length, BLOCKS * BLOCK_SIZE);
+    assert.equal(blocks.yielded, BLOCKS);
   });
 
   test("a client that hangs up mid-stream: the body is closed once, nothing logged", async () => {
     const errors = new MemoryErrorStream();
-    let closed = 0;
-    let finalized = false;
-    const app: WSGIApplication = (_environ, startResponse) => {
-      startResponse("200 OK", [["Content-Type", "text/plain"]]);
-      const body = (async function* () {
-        try {
-          for (;;) {
-            yield bytes("tick\n");
-            await tick(5);
-          }
-        } finally {
-          finalized = true;
-        }
-      })() as ResponseBody;
-      body.close = () => void closed++;
-      return body;
-    };
-    await using httpd = await serve(app, {
+    const ticks = endless();
+    await using httpd = await serve(ticks.app, {
       handlerClass: capturingHandler(errors),
     });
     const socket = await open(httpd.serverPort);
     socket.write(get("/"));
     await new Promise((resolve) => socket.once("data", resolve));
     socket.destroy();
-    await until(() => closed > 0, 5000, "close() after the hang-up");
+    await until(() => ticks.closed > 0, 5000, "close() after the hang-up");
     await tick(50);
-    assert.equal(closed, 1);
-    assert.ok(finalized, "the generator's finally ran");
+    assert.equal(ticks.closed, 1);
+    assert.ok(ticks.finalized, "the generator's finally ran");
     assert.equal(errors.getValue(), "");
   });
 
@@ -1110,8 +1152,49 @@ async function tlsExchange(port: number, request: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** An HTTP/2 session to 127.0.0.1:`port` (any certificate), once connected. */
+async function h2Session(port: number): Promise<ClientHttp2Session> {
+  const session = http2Connect(`https://${HOST}:${port}`, {
+    rejectUnauthorized: false,
+  });
+  await new Promise((resolve, reject) => {
+    session.once("connect", resolve);
+    session.once("error", reject);
+  });
+  return session;
+}
+
+/**
+ * The status and whole body of an HTTP/2 `stream`, collected from now on
+ * (a paused stream stays paused until resumed).
+ */
+async function h2Answer(
+  stream: ClientHttp2Stream,
+): Promise<{ status: number; body: Buffer }> {
+  const chunks: Buffer[] = [];
+  const status = new Promise<number>((resolve) =>
+    stream.once("response", (headers) => resolve(Number(headers[":status"])))
+  );
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve, reject) => {
+    stream.once("end", resolve);
+    stream.once("error", reject);
+  });
+  return { status: await status, body: Buffer.concat(chunks) };
+}
+
+/** `curl`'s `--version` text, or `undefined` if it is missing. */
+function curlVersion(): string | undefined {
+  try {
+    return execFileSync("curl", ["--version"], { encoding: "utf8" });
+  } catch {
+    return undefined;
+  }
+}
+
 describe(`TLS (${RUNTIME})`, () => {
   const tls = selfSigned();
+  const noTls = tls === undefined && "needs openssl (Debian package openssl)";
   test("cert and key serve HTTPS: wsgi.url_scheme https, HTTPS on", {
     skip: tls === undefined && "needs openssl",
   }, async () => {
@@ -1140,10 +1223,47 @@ describe(`TLS (${RUNTIME})`, () => {
     assert.equal(r.body.toString(), "https on");
   });
 
+  test(
+    "over TLS an HTTP/1.1 request head of 30 KiB is served, as over plain HTTP",
+    {
+      skip: noTls,
+    },
+    async () => {
+      await using httpd = await serve((environ, startResponse) => {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [bytes(String(environ.HTTP_X_BIG?.length))];
+      }, tls);
+      const big = "x".repeat(30 * 1024);
+      const r = parse(
+        await tlsExchange(httpd.serverPort, get("/", `X-Big: ${big}\r\n`)),
+      );
+      assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+      assert.equal(r.body.toString(), String(big.length));
+    },
+  );
+
+  test(
+    "over TLS an HTTP/1.1 request with no Host gets 400 with the Host text",
+    {
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "Deno.serve serves it: a web Request has no version to tell HTTP/1.0"),
+    },
+    async () => {
+      await using httpd = await serve(hello, tls);
+      const r = parse(
+        await tlsExchange(
+          httpd.serverPort,
+          "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        ),
+      );
+      assert.match(r.statusLine, /^HTTP\/1\.1 400 /);
+      assert.match(r.body.toString(), /invalid Host header/);
+    },
+  );
+
   test("HTTP/2: HTTP_HOST from :authority; scheme and requestUri follow it", {
-    skip: tls === undefined
-      ? "needs openssl (Debian package openssl)"
-      : RUNTIME === "Node" && "node:http serves HTTP/1.1 only",
+    skip: noTls,
   }, async () => {
     await using httpd = await serve((environ, startResponse) => {
       startResponse("200 OK", [["Content-Type", "application/json"]]);
@@ -1174,6 +1294,329 @@ describe(`TLS (${RUNTIME})`, () => {
     } finally {
       session.close();
     }
+  });
+
+  test(
+    "over TLS the server offers h2 and http/1.1 by ALPN; an HTTP/1.1 client is served",
+    {
+      skip: noTls,
+    },
+    async () => {
+      await using httpd = await serve((environ, startResponse) => {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [bytes(String(environ.SERVER_PROTOCOL))];
+      }, tls);
+      const offer = (protocols: string[]) =>
+        tlsConnect({
+          host: HOST,
+          port: httpd.serverPort,
+          rejectUnauthorized: false,
+          ALPNProtocols: protocols,
+        });
+      const h2 = offer(["h2", "http/1.1"]);
+      await new Promise((resolve) => h2.once("secureConnect", resolve));
+      assert.equal(h2.alpnProtocol, "h2");
+      h2.destroy();
+      const http1 = offer(["http/1.1"]);
+      await new Promise((resolve) => http1.once("secureConnect", resolve));
+      assert.equal(http1.alpnProtocol, "http/1.1");
+      http1.write(get("/"));
+      const r = parse(await within(readAll(http1), 10_000, "the answer"));
+      assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+      assert.equal(r.body.toString(), "HTTP/1.1");
+    },
+  );
+
+  test(
+    "HTTP/2: SERVER_PROTOCOL is HTTP/2.0; the request body and headers arrive, pseudo-headers not among them",
+    {
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "a web Request carries no version: on Deno SERVER_PROTOCOL is HTTP/1.1"),
+    },
+    async () => {
+      await using httpd = await serve((environ, startResponse) => {
+        startResponse("200 OK", [["Content-Type", "application/json"]]);
+        const input = environ["wsgi.input"];
+        return (async function* () {
+          const body = await input.read();
+          yield bytes(JSON.stringify({
+            protocol: environ.SERVER_PROTOCOL,
+            remote: environ.REMOTE_ADDR,
+            method: environ.REQUEST_METHOD,
+            query: environ.QUERY_STRING,
+            http: Object.keys(environ).filter((key) => key.startsWith("HTTP_"))
+              .sort(),
+            body: new TextDecoder().decode(body),
+          }));
+        })();
+      }, tls);
+      const session = await h2Session(httpd.serverPort);
+      try {
+        // No content-length: the body ends with the stream.
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/p?q=1",
+          "x-one": "1",
+        });
+        stream.end("body");
+        const { status, body } = await within(
+          h2Answer(stream),
+          10_000,
+          "the answer",
+        );
+        assert.equal(status, 200);
+        assert.deepEqual(JSON.parse(body.toString()), {
+          protocol: "HTTP/2.0",
+          remote: HOST,
+          method: "POST",
+          query: "q=1",
+          http: ["HTTP_HOST", "HTTP_X_ONE"],
+          body: "body",
+        });
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test("HTTP/2: each chunk reaches the client before the app makes the next", {
+    skip: noTls,
+  }, async () => {
+    const received = gate();
+    await using httpd = await serve(async function* (_environ, startResponse) {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      yield bytes("first ");
+      await received.promise;
+      yield bytes("last");
+    }, tls);
+    const session = await h2Session(httpd.serverPort);
+    try {
+      const stream = session.request({ ":path": "/" });
+      const chunks: string[] = [];
+      stream.on("data", (chunk: Buffer) => {
+        chunks.push(chunk.toString());
+        received.open();
+      });
+      await within(
+        new Promise((resolve) => stream.once("end", resolve)),
+        10_000,
+        "the body",
+      );
+      assert.deepEqual(chunks, ["first ", "last"]);
+    } finally {
+      session.close();
+    }
+  });
+
+  test(
+    "HTTP/2: a client that does not read stops the app; then it gets every byte",
+    {
+      skip: noTls,
+    },
+    async () => {
+      const BLOCKS = 64; // 4 MiB
+      const blocks = counted(BLOCKS);
+      await using httpd = await serve(blocks.app, tls);
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const stream = session.request({ ":path": "/" });
+        stream.pause();
+        const answer = h2Answer(stream);
+        await tick(500);
+        blocks.assertHeldBack();
+        stream.resume();
+        const { body } = await within(answer, 20_000, "the body");
+        assert.equal(body.length, BLOCKS * BLOCK_SIZE);
+        assert.equal(blocks.yielded, BLOCKS);
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
+    "HTTP/2: a client that resets the stream mid-body: the body is closed once, nothing logged",
+    {
+      skip: noTls,
+    },
+    async () => {
+      const errors = new MemoryErrorStream();
+      const ticks = endless();
+      await using httpd = await serve(ticks.app, {
+        ...tls,
+        handlerClass: capturingHandler(errors),
+      });
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const stream = session.request({ ":path": "/" });
+        await new Promise((resolve) => stream.once("data", resolve));
+        stream.close(http2Constants.NGHTTP2_CANCEL);
+        await until(() => ticks.closed > 0, 5000, "close() after the reset");
+        await tick(50);
+        assert.equal(ticks.closed, 1);
+        assert.ok(ticks.finalized, "the generator's finally ran");
+        assert.equal(errors.getValue(), "");
+        // The session lives on: another request on it is answered.
+        const again = await within(
+          h2Answer(session.request({ ":path": "/", ":method": "HEAD" })),
+          10_000,
+          "a second request",
+        );
+        assert.equal(again.status, 200);
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
+    "HTTP/2: a client that resets the stream mid-upload: reading wsgi.input fails",
+    {
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "Deno.serve 2.9 ends a reset HTTP/2 upload as if it were whole"),
+    },
+    async () => {
+      let received = 0;
+      let outcome: unknown;
+      await using httpd = await serve(async (environ, startResponse) => {
+        const input = environ["wsgi.input"];
+        try {
+          for (;;) {
+            const chunk = await input.read(1000);
+            if (chunk.length === 0) break;
+            received += chunk.length;
+          }
+          outcome = "the end of the body";
+        } catch (error) {
+          outcome = error;
+        }
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        return [];
+      }, { ...tls, handlerClass: capturingHandler(new MemoryErrorStream()) });
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/",
+          "content-length": "100000",
+        });
+        stream.on("error", () => {});
+        stream.write(Buffer.alloc(5000, 0x61));
+        await until(
+          () => received === 5000,
+          5000,
+          "the app to read 5000 bytes",
+        );
+        stream.close(http2Constants.NGHTTP2_CANCEL);
+        await until(() => outcome !== undefined, 5000, "the read to settle");
+        assert.ok(outcome instanceof Error, `the app read ${String(outcome)}`);
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
+    "HTTP/2: an error after the headers resets the stream, not the session",
+    {
+      skip: noTls,
+    },
+    async () => {
+      const errors = new MemoryErrorStream();
+      await using httpd = await serve(async function* (environ, startResponse) {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        yield bytes("partial");
+        await tick(1);
+        if (environ.PATH_INFO === "/late") throw new Error("boom");
+      }, { ...tls, handlerClass: capturingHandler(errors) });
+      const session = await h2Session(httpd.serverPort);
+      try {
+        const late = session.request({ ":path": "/late" });
+        const chunks: Buffer[] = [];
+        late.on("data", (chunk: Buffer) => chunks.push(chunk));
+        late.on("error", () => {});
+        await within(
+          new Promise((resolve) => late.once("close", resolve)),
+          10_000,
+          "the stream to close",
+        );
+        assert.equal(Buffer.concat(chunks).toString(), "partial");
+        assert.equal(late.rstCode, http2Constants.NGHTTP2_INTERNAL_ERROR);
+        assert.match(errors.getValue(), /boom/);
+        const next = await within(
+          h2Answer(session.request({ ":path": "/" })),
+          10_000,
+          "a second request on the session",
+        );
+        assert.equal(next.body.toString(), "partial");
+      } finally {
+        session.close();
+      }
+    },
+  );
+
+  test(
+    "HTTP/2: shutdown() lets a response in flight finish, and closes the session",
+    {
+      // Deno 2.9 sends GOAWAY, then resets the stream (CANCEL).
+      skip: noTls ||
+        (RUNTIME === "Deno" &&
+          "Deno.serve's shutdown() cuts HTTP/2 streams in flight off"),
+    },
+    async () => {
+      const inFlight = gate();
+      const released = gate();
+      const httpd = await serve(async function* (_environ, startResponse) {
+        startResponse("200 OK", [["Content-Type", "text/plain"]]);
+        yield bytes("first ");
+        inFlight.open();
+        await released.promise;
+        yield bytes("last");
+      }, tls);
+      const session = await h2Session(httpd.serverPort);
+      const sessionClosed = new Promise((resolve) =>
+        session.once("close", resolve)
+      );
+      // The session is left open: shutdown() must close it.
+      const stream = session.request({ ":path": "/" });
+      const answer = h2Answer(stream);
+      await within(inFlight.promise, 5000, "the response to start");
+      const started = Date.now();
+      const stopping = httpd.shutdown();
+      await tick(50);
+      released.open();
+      await within(stopping, 3000, "shutdown()");
+      assert.ok(Date.now() - started < 2000, "no wait for the grace period");
+      const { status, body } = await within(answer, 3000, "the answer");
+      assert.equal(status, 200);
+      assert.equal(body.toString(), "first last");
+      await within(sessionClosed, 3000, "the session to close");
+      await assert.rejects(open(httpd.serverPort), /ECONNREFUSED|refused/i);
+    },
+  );
+
+  const curl = curlVersion();
+  test("curl --http2 gets HTTP/2 200", {
+    skip: noTls ||
+      (curl === undefined
+        ? "needs curl (Debian package curl)"
+        : !/^Features:.*\bHTTP2\b/m.test(curl) &&
+          "needs a curl with HTTP/2 (Debian package curl)"),
+  }, async () => {
+    await using httpd = await serve(hello, tls);
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile("curl", [
+        "--http2",
+        "-k",
+        "-sS",
+        "-w",
+        "\n%{http_version} %{http_code}",
+        `https://${HOST}:${httpd.serverPort}/`,
+      ], (error, stdout) => error ? reject(error) : resolve(stdout))
+    );
+    assert.equal(output, "hello\n2 200");
   });
 });
 
