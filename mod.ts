@@ -12,6 +12,7 @@
  *   `demoApp`, on `Deno.serve` (or `node:http`).
  * - `validate`: `validator`, which checks both sides of the protocol.
  * - `types`: the protocol's types.
+ * - `fastcgi`: `serveFastCGI`, a FastCGI responder behind nginx or lighttpd.
  *
  * @example Usage
  * ```ts
@@ -35,3 +36,4 @@ export * from "./headers.ts";
 export * from "./handlers.ts";
 export * from "./simple_server.ts";
 export * from "./validate.ts";
+export * from "./fastcgi.ts";

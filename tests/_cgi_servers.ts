@@ -59,8 +59,22 @@ export interface Availability {
   missing?: string;
 }
 
+/** `findOnPath`, then /usr/sbin and /sbin (not on a non-root user's PATH). */
+export function findProgram(name: string): string | undefined {
+  const found = findOnPath(name);
+  if (found) return found;
+  for (const dir of ["/usr/sbin", "/sbin"]) {
+    try {
+      if (Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
 export async function lighttpdAvailability(): Promise<Availability> {
-  const lighttpd = findOnPath("lighttpd");
+  const lighttpd = findProgram("lighttpd");
   if (!lighttpd) {
     return { missing: "lighttpd is not on PATH (Debian package: lighttpd)" };
   }
@@ -112,7 +126,7 @@ export class TextSink {
 }
 
 /** A free TCP port on 127.0.0.1 (free when this returns, at least). */
-function freePort(): number {
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -120,7 +134,7 @@ function freePort(): number {
 }
 
 /** Waits until 127.0.0.1:`port` accepts connections, or `child` exits. */
-async function waitForPort(
+export async function waitForPort(
   port: number,
   child: Deno.ChildProcess,
   timeoutMs = 10_000,
@@ -204,43 +218,62 @@ export interface Lighttpd {
 export async function startLighttpd(
   path: string,
   dir: string,
+  config: (dir: string, port: number) => string = lighttpdConfig,
 ): Promise<Lighttpd> {
-  await Deno.writeTextFile(`${dir}/error.log`, "");
-  // The free port may be taken before lighttpd binds it: try again.
-  for (let attempt = 1;; attempt++) {
-    const port = freePort();
-    await Deno.writeTextFile(
-      `${dir}/lighttpd.conf`,
-      lighttpdConfig(dir, port),
-    );
+  const log = async () =>
+    await Deno.readTextFile(`${dir}/error.log`) +
+    await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
+  return await startOnFreePort("lighttpd", dir, log, async (port) => {
+    await Deno.writeTextFile(`${dir}/lighttpd.conf`, config(dir, port));
     // -D: in the foreground, so killing this process stops the server.
     // No server.username: it runs as the current user, root included
     // (as in CI), and so does the CGI program.
-    const child = new Deno.Command(path, {
+    return new Deno.Command(path, {
       args: ["-D", "-f", `${dir}/lighttpd.conf`],
       stdin: "null",
       stdout: "null",
       stderr: "piped",
     }).spawn();
+  });
+}
+
+/**
+ * Starts a server with `spawn(port)` on a free port, its error log at
+ * `dir/error.log`; tries again if the port was taken in between.
+ */
+async function startOnFreePort(
+  name: string,
+  dir: string,
+  log: () => Promise<string>,
+  spawn: (port: number) => Promise<Deno.ChildProcess>,
+): Promise<Lighttpd> {
+  await Deno.writeTextFile(`${dir}/error.log`, "");
+  for (let attempt = 1;; attempt++) {
+    const port = freePort();
+    const child = await spawn(port);
     const stderr = new TextSink(child.stderr);
     try {
       await waitForPort(port, child);
-      const log = async () =>
-        await Deno.readTextFile(`${dir}/error.log`) +
-        await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
       return { port, child, stderr, log };
     } catch (error) {
-      stop(child);
-      await child.status;
-      await stderr.done;
+      await stopServer({ child, stderr });
       if (attempt === 3) {
-        const log = await Deno.readTextFile(`${dir}/error.log`);
         throw new Error(
-          `lighttpd did not start: ${error}\n${stderr.text}\n${log}`,
+          `${name} did not start: ${error}\n${stderr.text}\n${await log()}`,
         );
       }
     }
   }
+}
+
+/** Stops a server started here and waits until it is gone. */
+export async function stopServer(
+  server: Pick<Lighttpd, "child" | "stderr"> | undefined,
+): Promise<void> {
+  if (server === undefined) return;
+  stop(server.child);
+  await server.child.status;
+  await server.stderr.done;
 }
 
 /**
@@ -257,4 +290,63 @@ export async function cgiWrapper(app: string): Promise<string> {
   assert.match(wrapper, modulesLine, "and modules= on a line");
   return wrapper.replace(appLine, `app=${shellQuote(app)}`)
     .replace(modulesLine, `modules=${shellQuote(NODE_MODULES)}`);
+}
+
+export async function nginxAvailability(): Promise<Availability> {
+  const nginx = findProgram("nginx");
+  if (!nginx) return { missing: "nginx is not found (Debian package: nginx)" };
+  const version = await output(nginx, ["-v"]);
+  return { path: nginx, version: version.text.replace(/^nginx version: /, "") };
+}
+
+/**
+ * An nginx configuration for a test: in the foreground, one process as the
+ * current user, every path in `dir`, listening on 127.0.0.1:`port`, with
+ * `server` (directives) as its one server's body.
+ */
+export function nginxConfig(dir: string, port: number, server: string): string {
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log info;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+${server}
+  }
+}
+`;
+}
+
+/** A running nginx: its port, process, standard error and error log. */
+export type Nginx = Lighttpd;
+
+/**
+ * Starts `nginx` with the configuration `config(port)` (see `nginxConfig`)
+ * in `dir`, on a free port; stop it with `stop(child)`.
+ */
+export async function startNginx(
+  path: string,
+  dir: string,
+  config: (port: number) => string,
+): Promise<Nginx> {
+  const log = () => Deno.readTextFile(`${dir}/error.log`);
+  return await startOnFreePort("nginx", dir, log, async (port) => {
+    await Deno.writeTextFile(`${dir}/nginx.conf`, config(port));
+    // -e: the log before the configuration is read (else /var/log/nginx).
+    return new Deno.Command(path, {
+      args: ["-p", dir, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+  });
 }
