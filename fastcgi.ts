@@ -277,7 +277,7 @@ class FastCGIRequest {
         `a request's FastCGI PARAMS must take at most maxParamsSize (${limit} bytes), got more`,
       );
     }
-    this.#params.push(content.slice());
+    this.#params.push(new Uint8Array(content)); // a copy: Buffer#slice is a view
     return false;
   }
 
@@ -300,7 +300,7 @@ class FastCGIRequest {
     else if (!this.#discard) {
       this.#stdin.push(new Uint8Array(content));
       this.buffered += content.length;
-      this.#connection.stdinChanged(content.length);
+      this.#connection.inputChanged(content.length);
     }
     this.#wakeReader();
   }
@@ -312,7 +312,7 @@ class FastCGIRequest {
   }
 
   #drop(): void {
-    this.#connection.stdinChanged(-this.buffered);
+    this.#connection.inputChanged(-this.buffered);
     this.#stdin = [];
     this.buffered = 0;
   }
@@ -329,7 +329,7 @@ class FastCGIRequest {
         const chunk = this.#stdin.shift();
         if (chunk !== undefined) {
           this.buffered -= chunk.length;
-          this.#connection.stdinChanged(-chunk.length);
+          this.#connection.inputChanged(-chunk.length);
           this.#connection.stdinTaken(this);
           controller.enqueue(chunk);
         } else if (this.#stdinEnded) controller.close();
@@ -352,7 +352,7 @@ class FastCGIRequest {
 
   /**
    * Ends the request: the streams' closing records and `END_REQUEST`
-   * (unless `aborted`, when the connection is gone), then frees it.
+   * (unless `sendEnd` is false: the connection is gone), then frees it.
    */
   end(protocolStatus = REQUEST_COMPLETE, sendEnd = true): void {
     if (this.done) return;
@@ -364,7 +364,8 @@ class FastCGIRequest {
         if (this.#stderrUsed) parts.push(encodeRecords(STDERR, this.id));
       }
       parts.push(endRequest(this.id, this.appStatus, protocolStatus));
-      for (const part of parts) this.#connection.send(part).catch(() => {});
+      this.#connection.send(parts.length === 1 ? parts[0] : concat(parts))
+        .catch(() => {});
     }
     this.#drop();
     this.#wakeReader();
@@ -411,6 +412,36 @@ const REQUIRED_DEFAULTS: Record<string, string> = {
   SERVER_PROTOCOL: "HTTP/1.0",
 };
 
+/** `wsgi.input`, made on first use: most requests never read a body. */
+class LazyInput implements InputStream {
+  readonly #make: () => InputStream;
+  #input?: InputStream;
+
+  constructor(make: () => InputStream) {
+    this.#make = make;
+  }
+
+  #get(): InputStream {
+    return this.#input ??= this.#make();
+  }
+
+  read(size?: number): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#get().read(size);
+  }
+
+  readline(size?: number): Promise<Uint8Array<ArrayBuffer>> {
+    return this.#get().readline(size);
+  }
+
+  readlines(hint?: number): Promise<Uint8Array<ArrayBuffer>[]> {
+    return this.#get().readlines(hint);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array<ArrayBuffer>> {
+    return this.#get()[Symbol.asyncIterator]();
+  }
+}
+
 /** The engine for one FastCGI request: CGI output in `STDOUT` records. */
 class FastCGIHandler extends BaseHandler {
   override originServer: boolean = false;
@@ -441,9 +472,11 @@ class FastCGIHandler extends BaseHandler {
   }
 
   override getStdin(): InputStream {
-    return this.#input ??= new WSGIInput(this.#request.stdinStream(), {
-      limit: contentLength(this.#vars),
-    });
+    return this.#input ??= new LazyInput(() =>
+      new WSGIInput(this.#request.stdinStream(), {
+        limit: contentLength(this.#vars),
+      })
+    );
   }
 
   override getStderr(): ErrorStream {
@@ -467,10 +500,7 @@ class FastCGIHandler extends BaseHandler {
     const head = this.#head;
     if (head === undefined) return this.#request.send(STDOUT, data);
     this.#head = undefined;
-    const both = new Uint8Array(head.length + data.length);
-    both.set(head);
-    both.set(data, head.length);
-    return this.#request.send(STDOUT, both);
+    return this.#request.send(STDOUT, concat([head, data]));
   }
 
   override _flush(): Promise<void> {
@@ -491,6 +521,18 @@ class FastCGIHandler extends BaseHandler {
   }
 }
 
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // One connection
 
@@ -506,6 +548,8 @@ class Connection {
   #drain?: { promise: Promise<void>; resolve(): void; reject(e: Error): void };
   closed = false;
   #ending = false;
+  /** Bytes in the reader, as last counted in `bufferedInput`. */
+  #unparsed = 0;
 
   constructor(server: Responder, socket: NetSocket) {
     this.#server = server;
@@ -534,8 +578,8 @@ class Connection {
     return this.#requests.size === 0;
   }
 
-  stdinChanged(delta: number): void {
-    this.#server.bufferedStdin += delta;
+  inputChanged(delta: number): void {
+    this.#server.bufferedInput += delta;
   }
 
   /** The app took STDIN from `request`: read on if it was the one waited for. */
@@ -545,6 +589,7 @@ class Connection {
     if (this.closed) return;
     this.#socket.resume();
     this.#process();
+    this.#countUnparsed();
   }
 
   send(bytes: Uint8Array): Promise<void> {
@@ -574,6 +619,14 @@ class Connection {
     if (this.closed) return;
     this.#reader.push(chunk);
     this.#process();
+    this.#countUnparsed();
+  }
+
+  /** Keeps the server's `bufferedInput` up to date with the reader's bytes. */
+  #countUnparsed(): void {
+    const now = this.closed ? 0 : this.#reader.buffered;
+    this.inputChanged(now - this.#unparsed);
+    this.#unparsed = now;
   }
 
   #process(): void {
@@ -626,8 +679,14 @@ class Connection {
       if (request.addParams(content, this.#settings.maxParamsSize)) {
         this.#start(request);
       }
-    } else if (type === STDIN) request.addStdin(content);
-    else if (type === ABORT_REQUEST) request.abort(true);
+    } else if (type === STDIN) {
+      if (!request.started) {
+        throw new FastCGIProtocolError(
+          `FastCGI STDIN must follow the end of PARAMS, got it before for request ${id}`,
+        );
+      }
+      request.addStdin(content);
+    } else if (type === ABORT_REQUEST) request.abort(true);
     // DATA is the Filter role's stream: a responder has none.
   }
 
@@ -729,6 +788,7 @@ class Connection {
 
   #onClose(): void {
     this.closed = true;
+    this.#countUnparsed();
     for (const request of [...this.#requests.values()]) request.abort(false);
     const drain = this.#drain;
     this.#drain = undefined;
@@ -750,7 +810,7 @@ class Connection {
  *
  * const server = await serveFastCGI(() => [], { port: 0 });
  * assert.equal(typeof server.port, "number");
- * assert.equal(server.bufferedStdin, 0);
+ * assert.equal(server.bufferedInput, 0);
  * await server.shutdown();
  * ```
  */
@@ -760,11 +820,12 @@ export interface FastCGIServer extends AsyncDisposable {
   /** The Unix socket's path (`undefined` on TCP). */
   readonly path: string | undefined;
   /**
-   * Bytes of `STDIN` held for apps that have not read them yet, over all
-   * connections: at most `maxStdinBuffer` plus one record (64 KiB) per
-   * request.
+   * Bytes read from web servers that no app has taken yet, over all
+   * connections: `STDIN` waiting for its app (at most `maxStdinBuffer`
+   * plus one record per request) and records not yet parsed (at most a
+   * record and a read per connection).
    */
-  readonly bufferedStdin: number;
+  readonly bufferedInput: number;
   /**
    * Stops at once: no more connections, and every open one is closed (its
    * requests' apps see a hang-up).
@@ -790,7 +851,7 @@ class Responder implements FastCGIServer {
   readonly path: string | undefined;
   /** `shutdown()` was called: no new requests, connections end. */
   draining = false;
-  bufferedStdin = 0;
+  bufferedInput = 0;
   readonly #listener: NetListener;
   readonly #connections = new Set<Connection>();
   readonly #gracePeriod: number;
