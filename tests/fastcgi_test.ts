@@ -594,6 +594,63 @@ describe("serveFastCGI()", () => {
     }, { allow: ["10.0.0.0/8", "192.0.2.7"] });
   });
 
+  test("allow entries: addresses and CIDR blocks, IPv4 and IPv6; anything else is a TypeError", async () => {
+    const good = [
+      "127.0.0.1",
+      "10.0.0.0/8",
+      "0.0.0.0/0",
+      "::1",
+      "fe80::/10",
+      "2001:db8::1:2:3:4:5",
+      "::ffff:192.0.2.1",
+      "::/0",
+    ];
+    for (const entry of good) {
+      const server = await serveFastCGI(probe, { port: 0, allow: [entry] });
+      await server.close();
+    }
+    const bad = [
+      "localhost",
+      "256.0.0.1",
+      "10.0.0.0/33",
+      "10.0.0.0/",
+      "1::2::3",
+      "::1/129",
+      "1:2:3:4:5:6:7:8:9",
+      "10.0.0.1/8/8",
+    ];
+    for (const entry of bad) {
+      await assert.rejects(
+        serveFastCGI(probe, { port: 0, allow: [entry] }),
+        (error: Error) =>
+          error instanceof TypeError &&
+          error.message.includes(JSON.stringify(entry)),
+        entry,
+      );
+    }
+  });
+
+  test("a dual-stack listener sees an IPv4 peer as ::ffff:127.0.0.1, which the default allow-list lets in", async (t) => {
+    let server: FastCGIServer;
+    try {
+      server = await serveFastCGI(probe, { port: 0, hostname: "::" });
+    } catch (error) {
+      t.skip(`no IPv6 here: ${(error as Error).message}`);
+      return;
+    }
+    try {
+      const c = await FastCGIClient.connect({ port: server.port! });
+      await c.request(1, { ...GET_VARS, PATH_INFO: "/mapped" });
+      assert.equal(
+        decoder.decode((await c.response(1)).body),
+        "Not Found: /mapped",
+      );
+      await c.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   test("serveFastCGI() listens on a Unix socket", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wsgiref_fcgi_"));
     const path = join(dir, "app.sock");
