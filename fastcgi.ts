@@ -550,6 +550,7 @@ class Connection {
   #ending = false;
   /** Bytes in the reader, as last counted in `bufferedInput`. */
   #unparsed = 0;
+  #paused = false;
 
   constructor(server: Responder, socket: NetSocket) {
     this.#server = server;
@@ -587,7 +588,6 @@ class Connection {
     if (this.#blockedOn !== request || request.stdinFull) return;
     this.#blockedOn = undefined;
     if (this.closed) return;
-    this.#socket.resume();
     this.#process();
     this.#countUnparsed();
   }
@@ -637,12 +637,23 @@ class Connection {
       for (;;) {
         if (this.closed) return;
         const header = reader.peek();
-        if (header === undefined) return;
+        if (header === undefined) {
+          // Read on only once what was read is parsed: the reader then
+          // holds less than a record (and what one read brings).
+          if (this.#paused) {
+            this.#paused = false;
+            this.#socket.resume();
+          }
+          return;
+        }
         if (header.type === STDIN) {
           const request = this.#requests.get(header.requestId);
           if (request?.stdinFull) {
             this.#blockedOn = request;
-            this.#socket.pause();
+            if (!this.#paused) {
+              this.#paused = true;
+              this.#socket.pause();
+            }
             return;
           }
         }
