@@ -234,6 +234,11 @@ describe("serveFastCGI()", () => {
       await c.stdin(1, body, true, 1000);
       const response = await c.response(1);
       assert.equal(response.status, "200 OK");
+      // One chunk of 200 000 bytes: four records, none over 65 535 bytes.
+      assert.deepEqual(
+        response.stdout.map((content) => content.length <= 65535),
+        [true, true, true, true],
+      );
       assert.deepEqual(response.headers[0], [
         "Content-Type",
         "application/x-test",
