@@ -15,6 +15,7 @@
  *   (`X-Forwarded-*`, `Forwarded`).
  * - `types`: the protocol's types.
  * - `dispatch`: `dispatch`, which mounts apps under path prefixes.
+ * - `fastcgi`: `serveFastCGI`, a FastCGI responder behind nginx or lighttpd.
  *
  * @example Usage
  * ```ts
@@ -40,3 +41,4 @@ export * from "./simple_server.ts";
 export * from "./validate.ts";
 export * from "./proxy.ts";
 export * from "./dispatch.ts";
+export * from "./fastcgi.ts";

@@ -60,8 +60,22 @@ export interface Availability {
   missing?: string;
 }
 
+/** `findOnPath`, then /usr/sbin and /sbin (not on a non-root user's PATH). */
+export function findProgram(name: string): string | undefined {
+  const found = findOnPath(name);
+  if (found) return found;
+  for (const dir of ["/usr/sbin", "/sbin"]) {
+    try {
+      if (Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
 export async function lighttpdAvailability(): Promise<Availability> {
-  const lighttpd = findOnPath("lighttpd");
+  const lighttpd = findProgram("lighttpd");
   if (!lighttpd) {
     return { missing: "lighttpd is not on PATH (Debian package: lighttpd)" };
   }
@@ -121,7 +135,7 @@ export function freePort(): number {
 }
 
 /** Waits until 127.0.0.1:`port` accepts connections, or `child` exits. */
-async function waitForPort(
+export async function waitForPort(
   port: number,
   child: Deno.ChildProcess,
   timeoutMs = 10_000,
@@ -236,13 +250,13 @@ export async function spawnOnFreePort(
 export async function startLighttpd(
   path: string,
   dir: string,
+  config: (dir: string, port: number) => string = lighttpdConfig,
 ): Promise<Lighttpd> {
-  await Deno.writeTextFile(`${dir}/error.log`, "");
-  const started = await spawnOnFreePort("lighttpd", async (port) => {
-    await Deno.writeTextFile(
-      `${dir}/lighttpd.conf`,
-      lighttpdConfig(dir, port),
-    );
+  const log = async () =>
+    await Deno.readTextFile(`${dir}/error.log`) +
+    await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
+  return await startOnFreePort("lighttpd", dir, log, async (port) => {
+    await Deno.writeTextFile(`${dir}/lighttpd.conf`, config(dir, port));
     // -D: in the foreground, so killing this process stops the server.
     // No server.username: it runs as the current user, root included
     // (as in CI), and so does the CGI program.
@@ -252,11 +266,31 @@ export async function startLighttpd(
       stdout: "null",
       stderr: "piped",
     }).spawn();
-  }, () => Deno.readTextFile(`${dir}/error.log`));
-  const log = async () =>
-    await Deno.readTextFile(`${dir}/error.log`) +
-    await Deno.readTextFile(`${dir}/cgi-stderr.log`).catch(() => "");
-  return { ...started, log };
+  });
+}
+
+/**
+ * Starts a server with `spawn(port)` on a free port (`spawnOnFreePort`),
+ * its error log at `dir/error.log`.
+ */
+async function startOnFreePort(
+  name: string,
+  dir: string,
+  log: () => Promise<string>,
+  spawn: (port: number) => Promise<Deno.ChildProcess>,
+): Promise<Lighttpd> {
+  await Deno.writeTextFile(`${dir}/error.log`, "");
+  return { ...await spawnOnFreePort(name, spawn, log), log };
+}
+
+/** Stops a server started here and waits until it is gone. */
+export async function stopServer(
+  server: Pick<Lighttpd, "child" | "stderr"> | undefined,
+): Promise<void> {
+  if (server === undefined) return;
+  stop(server.child);
+  await server.child.status;
+  await server.stderr.done;
 }
 
 /**
@@ -273,4 +307,63 @@ export async function cgiWrapper(app: string): Promise<string> {
   assert.match(wrapper, modulesLine, "and modules= on a line");
   return wrapper.replace(appLine, `app=${shellQuote(app)}`)
     .replace(modulesLine, `modules=${shellQuote(NODE_MODULES)}`);
+}
+
+export async function nginxAvailability(): Promise<Availability> {
+  const nginx = findProgram("nginx");
+  if (!nginx) return { missing: "nginx is not found (Debian package: nginx)" };
+  const version = await output(nginx, ["-v"]);
+  return { path: nginx, version: version.text.replace(/^nginx version: /, "") };
+}
+
+/**
+ * An nginx configuration for a test: in the foreground, one process as the
+ * current user, every path in `dir`, listening on 127.0.0.1:`port`, with
+ * `server` (directives) as its one server's body.
+ */
+export function nginxConfig(dir: string, port: number, server: string): string {
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log info;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/client_body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+${server}
+  }
+}
+`;
+}
+
+/** A running nginx: its port, process, standard error and error log. */
+export type Nginx = Lighttpd;
+
+/**
+ * Starts `nginx` with the configuration `config(port)` (see `nginxConfig`)
+ * in `dir`, on a free port; stop it with `stop(child)`.
+ */
+export async function startNginx(
+  path: string,
+  dir: string,
+  config: (port: number) => string,
+): Promise<Nginx> {
+  const log = () => Deno.readTextFile(`${dir}/error.log`);
+  return await startOnFreePort("nginx", dir, log, async (port) => {
+    await Deno.writeTextFile(`${dir}/nginx.conf`, config(port));
+    // -e: the log before the configuration is read (else /var/log/nginx).
+    return new Deno.Command(path, {
+      args: ["-p", dir, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+  });
 }
