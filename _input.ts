@@ -18,7 +18,9 @@
  * - Errors of the stream reject the read, and every later read, with the
  *   same error (until `cancel()`).
  * - Reads started before the previous one settled run in call order.
- * - Every array handed out is a fresh copy backed by its own `ArrayBuffer`.
+ * - Every array handed out is backed by its own `ArrayBuffer`: a chunk read
+ *   whole that fills its own buffer is handed on as it is (the stream gave it
+ *   up to its reader; no copy on a long upload), anything else is copied.
  *
  * @module
  */
@@ -107,6 +109,12 @@ function toBytes(value: unknown): Uint8Array {
   throw new TypeError(
     `wsgi.input stream must yield Uint8Array chunks, got ${describe(value)}`,
   );
+}
+
+/** Whether `chunk` spans the whole of an `ArrayBuffer` of its own. */
+function ownsBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
+  return chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer &&
+    chunk.buffer.byteLength === chunk.byteLength;
 }
 
 /** Ignores a promise's rejection. */
@@ -390,26 +398,37 @@ export class WSGIInput implements InputStream {
     }
   }
 
-  /** Hands out the first `n` buffered bytes as a fresh array. */
+  /**
+   * Hands out the first `n` buffered bytes: the head chunk itself when it is
+   * exactly that and fills its own buffer (the stream gave it up), else a
+   * fresh copy.
+   */
   #take(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.#chunks[this.#head];
-      const available = chunk.byteLength - this.#offset;
-      const count = available < n - filled ? available : n - filled;
-      out.set(
-        count === chunk.byteLength
-          ? chunk
-          : chunk.subarray(this.#offset, this.#offset + count),
-        filled,
-      );
-      filled += count;
-      if (count === available) {
-        this.#head++;
-        this.#offset = 0;
-      } else {
-        this.#offset += count;
+    const first = this.#chunks[this.#head];
+    let out: Uint8Array<ArrayBuffer>;
+    if (this.#offset === 0 && first?.byteLength === n && ownsBuffer(first)) {
+      out = first;
+      this.#head++;
+    } else {
+      out = new Uint8Array(n);
+      let filled = 0;
+      while (filled < n) {
+        const chunk = this.#chunks[this.#head];
+        const available = chunk.byteLength - this.#offset;
+        const count = available < n - filled ? available : n - filled;
+        out.set(
+          count === chunk.byteLength
+            ? chunk
+            : chunk.subarray(this.#offset, this.#offset + count),
+          filled,
+        );
+        filled += count;
+        if (count === available) {
+          this.#head++;
+          this.#offset = 0;
+        } else {
+          this.#offset += count;
+        }
       }
     }
     this.#buffered -= n;
