@@ -84,6 +84,12 @@ function toBytes(value: unknown): Uint8Array {
   );
 }
 
+/** Whether `chunk` spans the whole of an `ArrayBuffer` of its own. */
+function ownsBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
+  return chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer &&
+    chunk.buffer.byteLength === chunk.byteLength;
+}
+
 /** Ignores a promise's rejection. */
 async function quietly(promise: Promise<unknown>): Promise<void> {
   try {
@@ -318,26 +324,37 @@ export class WSGIInput implements InputStream {
     }
   }
 
-  /** Hands out the first `n` buffered bytes as a fresh array. */
+  /**
+   * Hands out the first `n` buffered bytes: the head chunk itself when it is
+   * exactly that and fills its own buffer (the stream gave it up), else a
+   * fresh copy.
+   */
   #take(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.#chunks[this.#head];
-      const available = chunk.byteLength - this.#offset;
-      const count = available < n - filled ? available : n - filled;
-      out.set(
-        count === chunk.byteLength
-          ? chunk
-          : chunk.subarray(this.#offset, this.#offset + count),
-        filled,
-      );
-      filled += count;
-      if (count === available) {
-        this.#head++;
-        this.#offset = 0;
-      } else {
-        this.#offset += count;
+    const first = this.#chunks[this.#head];
+    let out: Uint8Array<ArrayBuffer>;
+    if (this.#offset === 0 && first?.byteLength === n && ownsBuffer(first)) {
+      out = first;
+      this.#head++;
+    } else {
+      out = new Uint8Array(n);
+      let filled = 0;
+      while (filled < n) {
+        const chunk = this.#chunks[this.#head];
+        const available = chunk.byteLength - this.#offset;
+        const count = available < n - filled ? available : n - filled;
+        out.set(
+          count === chunk.byteLength
+            ? chunk
+            : chunk.subarray(this.#offset, this.#offset + count),
+          filled,
+        );
+        filled += count;
+        if (count === available) {
+          this.#head++;
+          this.#offset = 0;
+        } else {
+          this.#offset += count;
+        }
       }
     }
     this.#buffered -= n;

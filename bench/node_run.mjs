@@ -18,11 +18,21 @@
  * @module
  */
 
-import { execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  cpuSeconds,
+  fmt,
+  median,
+  peakRssMiB,
+  pin,
+  resetPeakRss,
+  runPinned,
+  startServer,
+  stopServer,
+  which,
+} from "./_tools.mjs";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -51,65 +61,11 @@ const BROWSER_HEADERS = [
   "Cache-Control: max-age=0",
 ];
 
-function which(tool) {
-  try {
-    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 if (!which("wrk")) {
   console.error(
     "bench: needs wrk (Debian package wrk: apt-get install -y wrk)",
   );
   process.exit(2);
-}
-const pin = which("taskset");
-
-/** Runs `command` pinned to `core` when taskset is there. */
-function pinned(core, command, args) {
-  return pin
-    ? ["taskset", ["-c", String(core), command, ...args]]
-    : [command, args];
-}
-
-function startServer(kind, name) {
-  const [command, args] = pinned(0, process.execPath, [SERVER, kind, name]);
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      text += chunk;
-      if (text.includes("\n")) {
-        resolve({ pid: child.pid, port: Number(text.trim()), child });
-      }
-    });
-    child.once(
-      "exit",
-      () => reject(new Error(`server ${kind} ${name} exited`)),
-    );
-  });
-}
-
-function stopServer(server) {
-  return new Promise((resolve) => {
-    server.child.once("exit", resolve);
-    server.child.kill("SIGTERM");
-  });
-}
-
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, ticks of 10 ms
-}
-
-function peakRssMiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
 function toMiB(value, unit) {
@@ -117,48 +73,38 @@ function toMiB(value, unit) {
   return value * (scale[unit] ?? NaN);
 }
 
-function wrk(port, seconds, connections, headers = []) {
-  const [command, args] = pinned(1, "wrk", [
+async function wrk(port, seconds, connections, headers = []) {
+  const text = await runPinned("wrk", [
     "-t1",
     `-c${connections}`,
     `-d${seconds}s`,
     ...headers.flatMap((h) => ["-H", h]),
     `http://127.0.0.1:${port}/`,
   ]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let text = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk) => text += chunk);
-    child.once("exit", () => {
-      const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
-      const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
-      const total = /(\d+) requests in/.exec(text);
-      if (!rps || !transfer || !total) {
-        reject(new Error(`cannot read wrk's output:\n${text}`));
-      } else {
-        resolve({
-          requestsPerSec: Number(rps[1]),
-          mibPerSec: toMiB(Number(transfer[1]), transfer[2]),
-          requests: Number(total[1]),
-        });
-      }
-    });
-  });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
+  const total = /(\d+) requests in/.exec(text);
+  if (!rps || !transfer || !total) {
+    throw new Error(`cannot read wrk's output:\n${text}`);
+  }
+  return {
+    requestsPerSec: Number(rps[1]),
+    mibPerSec: toMiB(Number(transfer[1]), transfer[2]),
+    requests: Number(total[1]),
+  };
 }
 
 async function measure(kind, name) {
-  const server = await startServer(kind, name === "headers" ? "hello" : name);
+  const server = await startServer([
+    SERVER,
+    kind,
+    name === "headers" ? "hello" : name,
+  ]);
   try {
     const headers = name === "headers" ? BROWSER_HEADERS : [];
     const connections = name === "stream" ? 1 : CONNECTIONS;
     await wrk(server.port, 1, connections, headers); // warm up
-    try {
-      writeFileSync(`/proc/${server.pid}/clear_refs`, "5");
-    } catch {
-      // not permitted: the peak then includes the warm-up
-    }
+    resetPeakRss(server.pid);
     const before = cpuSeconds(server.pid);
     const result = await wrk(server.port, DURATION, connections, headers);
     const cpu = cpuSeconds(server.pid) - before;
@@ -172,18 +118,6 @@ async function measure(kind, name) {
     await stopServer(server);
   }
 }
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const fmt = (n, digits = 0) =>
-  n.toLocaleString("en-US", {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  });
 
 console.log(
   `Node ${process.versions.node}: wrk -t1 -c${CONNECTIONS} (stream: -c1), ${DURATION}s × ${ROUNDS} rounds, server on core 0, wrk on core 1${

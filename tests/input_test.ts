@@ -549,6 +549,22 @@ describe("WSGIInput", () => {
     }
   });
 
+  test("read(n) hands over a whole chunk of n bytes that fills its own buffer, uncopied", async () => {
+    const block = new Uint8Array(65536).fill(120);
+    const part = new Uint8Array(8).subarray(0, 4);
+    const shared = new Uint8Array(new SharedArrayBuffer(4));
+    const body = new WSGIInput(source([block, part, shared]).stream);
+    assert.equal(await body.read(65536), block);
+    // A view into a larger buffer, or a shared one, is copied.
+    const copied = [await body.read(4), await body.read(4)];
+    for (const data of copied) {
+      assert.ok(data.buffer instanceof ArrayBuffer);
+      assert.equal(data.buffer.byteLength, 4);
+    }
+    assert.equal(body.bytesRead, 65544);
+    assert.equal((await body.read()).byteLength, 0);
+  });
+
   test("chunks that are views into a larger buffer are read correctly", async () => {
     const backing = encoder.encode("XXhello\nworldXX");
     const chunks = [backing.subarray(2, 8), backing.subarray(8, 13)];
