@@ -496,9 +496,7 @@ class Answer implements TestResponse {
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     const kept = this.#bytes;
-    return kept === undefined
-      ? this.#read()
-      : [kept][Symbol.iterator]() as unknown as AsyncIterator<Uint8Array>;
+    return kept === undefined ? this.#read() : once(kept);
   }
 
   async close(): Promise<void> {
@@ -531,6 +529,10 @@ class Answer implements TestResponse {
       await this.#finished;
     }
   }
+}
+
+async function* once(chunk: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield chunk;
 }
 
 function statusLine(code: number, reason: string | undefined): string {

@@ -166,6 +166,9 @@ function suite(
         assert.equal(chunks.join(""), "one,two");
         const echo = await client.get("/echo");
         assert.deepEqual(await echo.bytes(), await echo.bytes());
+        const again: Uint8Array[] = [];
+        for await (const chunk of echo) again.push(chunk);
+        assert.deepEqual(again, [await echo.bytes()]);
         assert.equal((await echo.json<Seen>()).path, "/echo");
         assert.equal(typeof await echo.text(), "string");
       });
