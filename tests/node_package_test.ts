@@ -174,7 +174,11 @@ describe("the npm tarball in a fresh Node project", { skip: SKIP }, () => {
     assert.deepEqual(Object.keys(installed), Object.keys(pkg.exports));
     assert.ok(installed["."].includes("makeServer"));
     assert.ok(installed["./handlers"].includes("CGIHandler"));
+    assert.ok(!installed["."].includes("staticFiles"));
     for (const [key, names] of Object.entries(installed)) {
+      // static needs a file system: "." leaves it out (README.md says so),
+      // so that the whole package loads on workerd.
+      if (key === "./static") continue;
       for (const name of names as string[]) {
         assert.ok(installed["."].includes(name), `${key} ${name} in "."`);
       }
