@@ -188,10 +188,17 @@ function truncatedPairs(): FastCGIProtocolError {
 
 /** Bytes as a string of ISO-8859-1 code points, one per byte (PEP 3333). */
 function latin1(bytes: Uint8Array, start: number, end: number): string {
+  // Most names and values are short: a loop beats spreading a view.
+  if (end - start <= 32) {
+    let text = "";
+    for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
+    return text;
+  }
   let text = "";
   for (let i = start; i < end; i += 8192) {
-    text += String.fromCharCode(
-      ...bytes.subarray(i, Math.min(end, i + 8192)),
+    text += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
     );
   }
   return text;

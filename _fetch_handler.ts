@@ -485,6 +485,7 @@ export class FetchHandler extends BaseHandler {
     return this.#input ??= new WSGIInput(this.request.body, {
       limit: contentLength(this.environ as Record<string, unknown>),
       maxSize: this.#maxSize,
+      declared: true,
     });
   }
 

@@ -6,7 +6,10 @@
  * @module
  */
 
-import { RequestBodyTooLargeError } from "./_errors.ts";
+import {
+  ClientDisconnectedError,
+  RequestBodyTooLargeError,
+} from "./_errors.ts";
 import { describe } from "./_quote.ts";
 
 import type { InputStream } from "./types.ts";
@@ -38,6 +41,13 @@ export interface WSGIInputOptions {
    * @default {undefined}
    */
   maxSize?: number;
+  /**
+   * Whether `limit` is a length the stream promised (a request's
+   * `Content-Length`): a stream that ends before it is a client that hung
+   * up mid-body, and reads reject with a `ClientDisconnectedError`.
+   * @default {false}
+   */
+  declared?: boolean;
 }
 
 const LF = 10;
@@ -116,6 +126,7 @@ export class WSGIInput implements InputStream {
   #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   #limit: number;
   #maxSize: number;
+  #declared: boolean;
   /** Buffered chunks; the live ones are `#chunks[#head..]`. */
   #chunks: Uint8Array[] = [];
   #head = 0;
@@ -139,6 +150,7 @@ export class WSGIInput implements InputStream {
   ) {
     this.#stream = stream ?? null;
     this.#limit = checkOption(options.limit, "limit");
+    this.#declared = options.declared === true;
     this.#maxSize = checkOption(options.maxSize, "maxSize");
     if (this.#stream === null) this.#ended = true;
   }
@@ -295,6 +307,17 @@ export class WSGIInput implements InputStream {
         if (this.#cancelled) return false;
         if (done) {
           this.#ended = true;
+          // Deno's HTTP/2 ends a reset stream's body without an error.
+          if (
+            this.#declared && this.#received < this.#limit &&
+            this.#limit !== Infinity
+          ) {
+            const error = new ClientDisconnectedError(
+              `the request body must hold its Content-Length (${this.#limit} bytes), got ${this.#received} before it ended`,
+            );
+            BODY_ERRORS.add(error);
+            throw error;
+          }
           return false;
         }
         let chunk = toBytes(value);

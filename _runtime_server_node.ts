@@ -13,12 +13,7 @@
  * @module
  */
 
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { pulledStream } from "./_runtime.ts";
 import {
   BAD_REQUEST_TEXT,
@@ -73,12 +68,12 @@ const ERROR_HEADERS = {
 /**
  * Listens on `options` with `node:http` (with a certificate, `node:http2`:
  * HTTP/2 or HTTP/1.1 over TLS, by ALPN) and answers each request with
- * `handler`.
+ * `handler`; `node:http` is imported here, so that a bundle loads without it.
  */
-export function listen(
+export async function listen(
   options: ListenOptions,
   handler: ServeHandler,
-): RuntimeServer {
+): Promise<RuntimeServer> {
   const secure = options.cert !== undefined;
   const scheme = secure ? "https" : "http";
   let addr: NetAddr | undefined;
@@ -150,8 +145,8 @@ export function listen(
     requireHostHeader: false,
   };
   const server: Server = secure
-    ? createSecureServer(options, MAX_HEADER_SIZE, onRequest)
-    : createHttpServer(nodeOptions, onRequest);
+    ? await createSecureServer(options, MAX_HEADER_SIZE, onRequest)
+    : (await import("node:http")).createServer(nodeOptions, onRequest);
   server.on("checkContinue", onCheckContinue);
 
   const ready = new Promise<NetAddr>((resolve, reject) => {

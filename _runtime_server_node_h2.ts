@@ -23,17 +23,18 @@
  * @module
  */
 
-import {
-  type IncomingMessage,
+import type {
+  IncomingMessage,
   Server as HttpServer,
-  type ServerResponse,
+  ServerResponse,
 } from "node:http";
-import {
-  createSecureServer as createHttp2Server,
+import type {
+  Http2SecureServer,
   Http2ServerRequest,
   Http2ServerResponse,
-  type Http2Session,
-  type ServerHttp2Stream,
+  Http2Session,
+  SecureServerOptions,
+  ServerHttp2Stream,
 } from "node:http2";
 
 /** Fields RFC 9113 section 8.2.2 forbids: Node drops them with a warning. */
@@ -72,66 +73,106 @@ function h2Head(head: Head | undefined): Head | undefined {
   return kept;
 }
 
-/** The compatibility response, with what the edge reads of a `ServerResponse`. */
-class H2Response extends Http2ServerResponse {
-  #closed = false;
-
-  constructor(stream: ServerHttp2Stream) {
-    super(stream);
-    this.once("close", () => this.#closed = true);
-  }
-
-  static {
-    const writeHead = Http2ServerResponse.prototype.writeHead as (
-      this: Http2ServerResponse,
-      status: number,
-      head?: Head,
-    ) => Http2ServerResponse;
-    Object.defineProperties(this.prototype, {
-      writableNeedDrain: {
-        get(this: H2Response): boolean {
-          return this.stream.writableNeedDrain;
-        },
-      },
-      // A reset stream is ended by Node, and may finish: only a response
-      // the edge ended is whole, so a reset before is a hang-up.
-      writableFinished: {
-        get(this: H2Response): boolean {
-          return this.writableEnded;
-        },
-      },
-      // As a `ServerResponse`'s: true when `close` is emitted (the stream
-      // is destroyed a turn before), so a reset is seen as a hang-up.
-      destroyed: {
-        get(this: H2Response): boolean {
-          return this.#closed;
-        },
-      },
-      writeHead: {
-        value(this: H2Response, status: number, head?: Head): H2Response {
-          writeHead.call(this, status, h2Head(head));
-          return this;
-        },
-      },
-    });
-  }
+/** `node:http2`'s compatibility classes, as the edge drives them. */
+interface Http2Classes {
+  http: typeof import("node:http");
+  /** `node:http2`'s TLS server, made with these classes. */
+  createServer(
+    options: SecureServerOptions,
+    onRequest: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+  ): Http2SecureServer;
+  Request: abstract new (...args: never[]) => Http2ServerRequest;
+  Response: abstract new (...args: never[]) => Http2ServerResponse;
 }
 
-/** The compatibility request, whose `complete` is an `IncomingMessage`'s. */
-class H2Request extends Http2ServerRequest {
-  static {
-    const complete = Object.getOwnPropertyDescriptor(
-      Http2ServerRequest.prototype,
-      "complete",
-    )!.get!;
-    Object.defineProperty(this.prototype, "complete", {
-      // Node's is true once the stream closed, even when reset: the body
-      // did not arrive whole then, and reading it must fail (a hang-up).
-      get(this: H2Request): boolean {
-        return !this.aborted && complete.call(this);
-      },
-    });
+/** Set by `loadHttp2`: until a secure server is made, no request is HTTP/2. */
+let loaded: Http2Classes | undefined;
+
+/**
+ * Imports `node:http` and `node:http2` on first use (a bundler keeps a
+ * dynamic `node:` import dynamic, so a bundle loads where they are absent).
+ */
+async function loadHttp2(): Promise<Http2Classes> {
+  if (loaded !== undefined) return loaded;
+  const [http, http2] = await Promise.all([
+    import("node:http"),
+    import("node:http2"),
+  ]);
+  const { Http2ServerRequest, Http2ServerResponse } = http2;
+
+  /** The compatibility response, with what the edge reads of a `ServerResponse`. */
+  class H2Response extends Http2ServerResponse {
+    #closed = false;
+
+    constructor(stream: ServerHttp2Stream) {
+      super(stream);
+      this.once("close", () => this.#closed = true);
+    }
+
+    static {
+      const writeHead = Http2ServerResponse.prototype.writeHead as (
+        this: Http2ServerResponse,
+        status: number,
+        head?: Head,
+      ) => Http2ServerResponse;
+      Object.defineProperties(this.prototype, {
+        writableNeedDrain: {
+          get(this: H2Response): boolean {
+            return this.stream.writableNeedDrain;
+          },
+        },
+        // A reset stream is ended by Node, and may finish: only a response
+        // the edge ended is whole, so a reset before is a hang-up.
+        writableFinished: {
+          get(this: H2Response): boolean {
+            return this.writableEnded;
+          },
+        },
+        // As a `ServerResponse`'s: true when `close` is emitted (the stream
+        // is destroyed a turn before), so a reset is seen as a hang-up.
+        destroyed: {
+          get(this: H2Response): boolean {
+            return this.#closed;
+          },
+        },
+        writeHead: {
+          value(this: H2Response, status: number, head?: Head): H2Response {
+            writeHead.call(this, status, h2Head(head));
+            return this;
+          },
+        },
+      });
+    }
   }
+
+  /** The compatibility request, whose `complete` is an `IncomingMessage`'s. */
+  class H2Request extends Http2ServerRequest {
+    static {
+      const complete = Object.getOwnPropertyDescriptor(
+        Http2ServerRequest.prototype,
+        "complete",
+      )!.get!;
+      Object.defineProperty(this.prototype, "complete", {
+        // Node's is true once the stream closed, even when reset: the body
+        // did not arrive whole then, and reading it must fail (a hang-up).
+        get(this: H2Request): boolean {
+          return !this.aborted && complete.call(this);
+        },
+      });
+    }
+  }
+
+  return loaded ??= {
+    http,
+    createServer: (options, onRequest) =>
+      http2.createSecureServer({
+        ...options,
+        Http2ServerRequest: H2Request,
+        Http2ServerResponse: H2Response,
+      }, onRequest) as unknown as Http2SecureServer,
+    Request: H2Request,
+    Response: H2Response,
+  };
 }
 
 /** The parts of an HTTP/2 request that differ from an HTTP/1 one. */
@@ -147,7 +188,7 @@ export interface Http2Parts {
 /** The HTTP/2 parts of `req`, or `undefined` for an HTTP/1 request. */
 export function http2Parts(req: IncomingMessage): Http2Parts | undefined {
   const h2 = req as unknown as Http2ServerRequest;
-  if (!(h2 instanceof Http2ServerRequest)) return undefined;
+  if (loaded === undefined || !(h2 instanceof loaded.Request)) return undefined;
   const raw: string[] = [];
   const all = h2.rawHeaders;
   for (let i = 0; i < all.length; i += 2) {
@@ -162,7 +203,8 @@ export function http2Parts(req: IncomingMessage): Http2Parts | undefined {
 
 /** Whether `res` answers an HTTP/2 stream (cutting it off resets the stream). */
 export function isHttp2(res: ServerResponse): boolean {
-  return (res as unknown) instanceof Http2ServerResponse;
+  return loaded !== undefined &&
+    (res as unknown) instanceof loaded.Response;
 }
 
 /**
@@ -173,21 +215,16 @@ export function isHttp2(res: ServerResponse): boolean {
  * @param tls The certificate chain and private key (PEM).
  * @param maxHeaderSize The largest HTTP/1 request head.
  * @param onRequest The request listener.
- * @returns The server.
+ * @returns The server, once `node:http2` is loaded.
  */
-export function createSecureServer(
+export async function createSecureServer(
   tls: { cert?: string; key?: string },
   maxHeaderSize: number,
   onRequest: (req: IncomingMessage, res: ServerResponse) => void,
-): HttpServer {
-  const server = createHttp2Server(
-    {
-      cert: tls.cert,
-      key: tls.key,
-      allowHTTP1: true,
-      Http2ServerRequest: H2Request,
-      Http2ServerResponse: H2Response,
-    },
+): Promise<HttpServer> {
+  const { http, createServer } = await loadHttp2();
+  const server = createServer(
+    { cert: tls.cert, key: tls.key, allowHTTP1: true },
     onRequest as unknown as (
       req: Http2ServerRequest,
       res: Http2ServerResponse,
@@ -202,8 +239,8 @@ export function createSecureServer(
   // the options here); a missing Host is refused by the edge, with a body.
   Object.assign(server, { maxHeaderSize, requireHostHeader: false });
   const http1 = server as unknown as HttpServer;
-  const closeIdle = HttpServer.prototype.closeIdleConnections;
-  const closeAll = HttpServer.prototype.closeAllConnections;
+  const closeIdle = http.Server.prototype.closeIdleConnections;
+  const closeAll = http.Server.prototype.closeAllConnections;
   http1.closeIdleConnections = function (this: HttpServer): void {
     closeIdle.call(this);
     for (const session of sessions) session.close();

@@ -16,6 +16,12 @@
  * `deno task build:npm` first), to tell the runtime's `node:net` from the
  * rest.
  *
+ * `--instructions` counts instead the user-space instructions per request
+ * of `serveFastCGI` on Deno (valgrind's callgrind, Debian package
+ * `valgrind`: steady on a busy machine): the requests nginx sends for `GET
+ * /`, one after another on one kept connection, `--warmup` of them before
+ * counting starts and `--requests` counted.
+ *
  * Run with `--serve fastcgi|http`, it is the app's server instead: it
  * prints its port and serves until killed.
  *
@@ -42,6 +48,9 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "50" },
     node: { type: "boolean", default: false },
+    instructions: { type: "boolean", default: false },
+    requests: { type: "string", default: "4000" },
+    warmup: { type: "string", default: "2000" },
   },
 });
 
@@ -75,8 +84,106 @@ if (values.serve !== undefined) {
     );
     console.log(server.addr.port);
   }
+} else if (values.instructions) {
+  await countInstructions();
 } else {
   await main();
+}
+
+/** The records nginx sends for `GET /` (as \`location\` configures it). */
+function nginxRequest(): Uint8Array {
+  const record = (type: number, content: Uint8Array) => {
+    const padding = -content.length & 7;
+    const out = new Uint8Array(8 + content.length + padding);
+    out.set([
+      1,
+      type,
+      0,
+      1,
+      content.length >> 8,
+      content.length & 0xff,
+      padding,
+    ]);
+    out.set(content, 8);
+    return out;
+  };
+  const params: Record<string, string> = {
+    REQUEST_METHOD: "GET",
+    SCRIPT_NAME: "",
+    PATH_INFO: "/",
+    QUERY_STRING: "",
+    SERVER_NAME: "localhost",
+    SERVER_PORT: "8080",
+    SERVER_PROTOCOL: "HTTP/1.1",
+    REMOTE_ADDR: "127.0.0.1",
+    HTTP_HOST: "127.0.0.1:8080",
+  };
+  const bytes: number[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    bytes.push(name.length, value.length);
+    for (const text of [name, value]) {
+      for (const char of text) bytes.push(char.charCodeAt(0));
+    }
+  }
+  const parts = [
+    record(1, Uint8Array.of(0, 1, 1, 0, 0, 0, 0, 0)),
+    record(4, Uint8Array.from(bytes)),
+    record(4, new Uint8Array(0)),
+    record(5, new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** `--instructions`: serveFastCGI's instructions per request (callgrind). */
+async function countInstructions(): Promise<void> {
+  const { instructionsPerRequest } = await import("./_callgrind.ts");
+  const { connect } = await import("node:net");
+  const requests = Number(values.requests);
+  const warmup = Number(values.warmup);
+  const request = nginxRequest();
+  let socket: import("node:net").Socket | undefined;
+  // One request at a time: each answer ends with an END_REQUEST record.
+  let ended = 0;
+  let wake: (() => void) | undefined;
+  const send = async (port: number, count: number) => {
+    if (socket === undefined) {
+      socket = connect(port, "127.0.0.1");
+      await new Promise((resolve) => socket!.once("connect", resolve));
+      socket.on("data", (chunk: Uint8Array) => {
+        for (let at = 0; at + 5 < chunk.length; at++) {
+          if (
+            chunk[at] === 1 && chunk[at + 1] === 3 && chunk[at + 4] === 0 &&
+            chunk[at + 5] === 8
+          ) ended++;
+        }
+        wake?.();
+      });
+    }
+    for (let i = 0; i < count; i++) {
+      const target = ended + 1;
+      socket.write(request);
+      while (ended < target) await new Promise<void>((r) => wake = r);
+    }
+  };
+  const perRequest = await instructionsPerRequest(
+    new URL(import.meta.url).pathname,
+    ["--serve", "fastcgi"],
+    send,
+    warmup,
+    requests,
+  );
+  socket?.destroy();
+  console.log(
+    `serveFastCGI on Deno: ${
+      Math.round(perRequest).toLocaleString("en-US")
+    } user-space instructions per request (callgrind), ${requests} after ${warmup}`,
+  );
 }
 
 async function main(): Promise<void> {

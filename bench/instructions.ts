@@ -21,6 +21,7 @@
 
 import { parseArgs } from "node:util";
 import { BROWSER_HEADERS } from "./_headers.ts";
+import { instructionsPerRequest } from "./_callgrind.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -36,24 +37,6 @@ const REQUESTS = Number(values.requests);
 const WARMUP = Number(values.warmup);
 const KINDS = values.kinds!.split(",");
 
-for (const tool of ["valgrind", "callgrind_control", "callgrind_annotate"]) {
-  const found = new Deno.Command("sh", { args: ["-c", `command -v ${tool}`] })
-    .outputSync().success;
-  if (!found) {
-    console.error(
-      `bench: needs ${tool} (Debian package valgrind: apt-get install -y valgrind)`,
-    );
-    Deno.exit(2);
-  }
-}
-
-async function run(command: string, args: string[]): Promise<string> {
-  const { stdout, success } = await new Deno.Command(command, { args })
-    .output();
-  if (!success) throw new Error(`${command} ${args.join(" ")} failed`);
-  return new TextDecoder().decode(stdout);
-}
-
 async function send(port: number, count: number): Promise<void> {
   const headers = CASE === "headers" ? BROWSER_HEADERS : {};
   for (let i = 0; i < count; i++) {
@@ -63,56 +46,14 @@ async function send(port: number, count: number): Promise<void> {
 }
 
 /** User-space instructions per request of one kind of server. */
-async function measure(kind: string): Promise<number> {
-  const dir = await Deno.makeTempDir({ prefix: "wsgiref-callgrind-" });
-  try {
-    const child = new Deno.Command("valgrind", {
-      args: [
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        `--callgrind-out-file=${dir}/out.%p`,
-        Deno.execPath(),
-        "run",
-        "-A",
-        new URL("./server.ts", import.meta.url).pathname,
-        kind,
-        CASE === "headers" ? "hello" : CASE,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream())
-      .getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`server ${kind} exited`);
-      text += value;
-    }
-    reader.releaseLock();
-    child.stdout.cancel().catch(() => {});
-    const port = Number(text.trim());
-    await send(port, WARMUP);
-    await run("callgrind_control", ["-i", "on", String(child.pid)]);
-    await send(port, REQUESTS);
-    await run("callgrind_control", ["-d", String(child.pid)]);
-    child.kill("SIGKILL");
-    await child.status;
-    let total = NaN;
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.name.endsWith(".1")) continue; // the dump, not the final file
-      const annotated = await run("callgrind_annotate", [
-        `${dir}/${entry.name}`,
-      ]);
-      total = Number(
-        /([\d,]+) \(100\.0%\)\s+PROGRAM TOTALS/.exec(annotated)![1]
-          .replaceAll(",", ""),
-      );
-    }
-    return total / REQUESTS;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+function measure(kind: string): Promise<number> {
+  return instructionsPerRequest(
+    new URL("./server.ts", import.meta.url).pathname,
+    [kind, CASE === "headers" ? "hello" : CASE],
+    send,
+    WARMUP,
+    REQUESTS,
+  );
 }
 
 const counts: Record<string, number> = {};

@@ -4,8 +4,9 @@
  * the sources as they are: `tests/testdata/runtime_app.ts` on `Bun.serve`
  * streams a body, echoes a POST read through `wsgi.input`, answers an app
  * error with the bare 500 page (the traceback on Bun's standard error), and
- * runs a fetch app through `fromFetchHandler`; `examples/bun.ts` serves
- * `examples/hello.ts`. Skipped when `npm ci` installed no working Bun,
+ * runs a fetch app through `fromFetchHandler`; the same app passes the same
+ * checks served by `makeServer` (`tests/testdata/bun_make_server.ts`, on
+ * Bun's `node:http`); `examples/bun.ts` serves `examples/hello.ts`. Skipped when `npm ci` installed no working Bun,
  * except under `CI=true`, where that fails.
  *
  * @module
@@ -29,25 +30,31 @@ const bun = await runtimeAvailability("bun", [
 const skip = bun.missing !== undefined && !IN_CI;
 if (skip) console.warn(`deno_bun_test.ts: skipped: ${bun.missing}`);
 
-Deno.test({
-  name: `toFetchHandler and fromFetchHandler on Bun.serve (Bun ${
-    bun.version ?? "not installed"
-  })`,
-  ignore: skip,
-  async fn(t) {
-    requireTool(bun);
-    await using runtime = startRuntime(bun.path!, [
-      "tests/testdata/bun_server.ts",
-    ]);
-    const [, port] = await waitForOutput(runtime, /listening on port (\d+)/);
-    await checkRuntimeApp(
-      t,
-      `http://127.0.0.1:${port}`,
-      () => runtime.err.text,
-      "127.0.0.1",
-    );
-  },
-});
+// The same app and checks, on Bun.serve and on makeServer (Bun's node:http).
+for (
+  const [name, script] of [
+    ["toFetchHandler and fromFetchHandler on Bun.serve", "bun_server.ts"],
+    ["makeServer on Bun's node:http", "bun_make_server.ts"],
+  ]
+) {
+  Deno.test({
+    name: `${name} (Bun ${bun.version ?? "not installed"})`,
+    ignore: skip,
+    async fn(t) {
+      requireTool(bun);
+      await using runtime = startRuntime(bun.path!, [
+        `tests/testdata/${script}`,
+      ]);
+      const [, port] = await waitForOutput(runtime, /listening on port (\d+)/);
+      await checkRuntimeApp(
+        t,
+        `http://127.0.0.1:${port}`,
+        () => runtime.err.text,
+        "127.0.0.1",
+      );
+    },
+  });
+}
 
 Deno.test({
   name: "examples/bun.ts serves examples/hello.ts on Bun",

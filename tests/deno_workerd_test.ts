@@ -175,6 +175,18 @@ Deno.test({
               "expected Deno or Node",
           },
         ],
+        [
+          "with no Node APIs at all (an early compatibility date, no nodejs_compat): no node: import runs before a server is made",
+          (config: string) =>
+            config.replace(
+              /compatibilityDate = "[^"]*"/,
+              `compatibilityDate = "2024-01-01"`,
+            ),
+          {
+            threw: "Error: this runtime has no standard input: " +
+              "expected Deno or Node",
+          },
+        ],
       ] as const
     ) {
       await t.step(name, async () => {

@@ -12,6 +12,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Socket } from "node:net";
 import { join } from "node:path";
 import { type FastCGIServer, serveFastCGI } from "../fastcgi.ts";
 import type {
@@ -311,6 +312,36 @@ describe("serveFastCGI()", () => {
       assert.equal(response.status, "204 No Content");
       assert.equal(response.stdout.length, 1);
       assert.equal(response.body.length, 0);
+      await c.close();
+    });
+  });
+
+  test("a response of an app that answers at once goes out in one socket write, END_REQUEST included", async () => {
+    const hello: WSGIApplication = (_environ, startResponse) => {
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes("Hello, world!")];
+    };
+    await withServer(hello, async (server) => {
+      const c = await client(server);
+      // The server's writes, counted on node:net's sockets (the client's
+      // own are left out): a cork()ed pair costs Deno a slow writev.
+      const write = Socket.prototype.write;
+      let writes = 0;
+      Socket.prototype.write = function (this: Socket, ...args: unknown[]) {
+        if (this !== c.socket) writes++;
+        return (write as (...args: unknown[]) => boolean).apply(this, args);
+      } as typeof write;
+      try {
+        for (const id of [1, 2, 3]) {
+          await c.request(id, GET_VARS);
+          const response = await c.response(id);
+          assert.equal(latin1(response.body), "Hello, world!");
+          assert.ok(response.streamsClosed);
+        }
+      } finally {
+        Socket.prototype.write = write;
+      }
+      assert.equal(writes, 3, "one write per response");
       await c.close();
     });
   });

@@ -307,6 +307,37 @@ describe("FetchHandler environ", () => {
     assert.equal("HTTP_CONTENT_LENGTH" in environ, false);
   });
 
+  test("a body that ends before its Content-Length (an HTTP/2 upload reset on Deno) rejects wsgi.input's read with ClientDisconnectedError", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes("abc"));
+        controller.close();
+      },
+    });
+    let caught: unknown;
+    const handler = toFetchHandler(async (environ, startResponse) => {
+      try {
+        await environ["wsgi.input"].read();
+      } catch (error) {
+        caught = error;
+        throw error;
+      }
+      startResponse("200 OK", [["Content-Type", "text/plain"]]);
+      return [bytes("read it all")];
+    }, { errors: new MemoryErrorStream() });
+    const response = await handler(
+      new Request("http://h/", {
+        method: "POST",
+        headers: { "Content-Length": "10" },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    await response.body?.cancel();
+    assert.ok(caught instanceof ClientDisconnectedError, String(caught));
+    assert.match(String(caught), /Content-Length \(10 bytes\), got 3/);
+  });
+
   test("CONTENT_LENGTH is absent for a chunked body, as docs/api.md says", async () => {
     const environ = await environOf(
       new Request("http://h/", {

@@ -2,6 +2,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { WSGIInput } from "../_input.ts";
+import { ClientDisconnectedError } from "../_errors.ts";
 import { concat, within } from "./_helpers.ts";
 
 const encoder = new TextEncoder();
@@ -258,6 +259,20 @@ describe("WSGIInput", () => {
     assert.equal(text(await body.read(50)), "abcde");
     assert.equal((await body.read()).byteLength, 0);
     assert.equal(stats.cancelled, false);
+  });
+
+  test("declared: a body shorter than its declared limit is a hang-up (ClientDisconnectedError), each read", async () => {
+    const { stream } = source(["abc", "de"]);
+    const body = new WSGIInput(stream, { limit: 100, declared: true });
+    assert.equal(text(await body.read(5)), "abcde");
+    await assert.rejects(body.read(), ClientDisconnectedError);
+    await assert.rejects(body.read(1), ClientDisconnectedError);
+    const whole = new WSGIInput(source(["abc"]).stream, {
+      limit: 3,
+      declared: true,
+    });
+    assert.equal(text(await whole.read()), "abc");
+    assert.equal((await whole.read()).byteLength, 0);
   });
 
   test("readline() joins a line split over several chunks", async () => {

@@ -1472,11 +1472,8 @@ describe(`TLS (${RUNTIME})`, () => {
 
   test(
     "HTTP/2: a client that resets the stream mid-upload: reading wsgi.input fails",
-    {
-      skip: noTls ||
-        (RUNTIME === "Deno" &&
-          "Deno.serve 2.9 ends a reset HTTP/2 upload as if it were whole"),
-    },
+    // Deno.serve 2.9 ends the body there, short of its Content-Length.
+    { skip: noTls },
     async () => {
       let received = 0;
       let outcome: unknown;
