@@ -163,7 +163,8 @@ function checkResponseHeaders(
   headers: ReadonlyArray<readonly [string, string]>,
 ): void {
   let length: string | undefined;
-  for (const [name, value] of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0], value = headers[i][1];
     if (isLengthName(name)) {
       if (length !== undefined || !DIGITS_REGEXP.test(value)) {
         throw new TypeError(

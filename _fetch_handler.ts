@@ -135,47 +135,32 @@ export function mountApp(
 const OWNER: unique symbol = Symbol("wsgiref.handler");
 
 /**
- * `pairs` without the app's `Content-Length` when the body is bytes: the
- * runtime sets the bytes' own length (and builds a response with only
- * `Content-Type` much faster). The bytes were cut at a declared length;
+ * Drops from `pairs`, in place, every `Content-Length` when the body is
+ * bytes: the runtime sets the bytes' own length (and builds a response with
+ * only `Content-Type` much faster). The bytes were cut at a declared length;
  * one longer than the bytes would leave the client waiting for more. To
  * `HEAD` (no body goes out) a declared length other than the bytes' stands.
  */
-function withoutLength(
-  pairs: ReadonlyArray<[string, string]>,
+function dropLength(
+  pairs: Array<[string, string]>,
   bodyLength: number,
   head: boolean,
-): Array<[string, string]> {
+): void {
   const length = head ? String(bodyLength) : undefined;
-  const kept: Array<[string, string]> = [];
+  let kept = 0;
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i];
     if (!isLengthName(pair[0]) || (head && pair[1] !== length)) {
-      kept.push(pair);
+      pairs[kept++] = pair;
     }
   }
-  return kept;
+  pairs.length = kept;
 }
 
-/**
- * The app's declared `Content-Length` (the first one).
- *
- * @param pairs The app's headers.
- * @returns The declared length; -1 for none, -2 for one not all digits.
- */
-function declaredLength(pairs: ReadonlyArray<[string, string]>): number {
-  for (let i = 0; i < pairs.length; i++) {
-    if (isLengthName(pairs[i][0])) {
-      const declared = pairs[i][1];
-      return DIGITS_REGEXP.test(declared) ? Number(declared) : -2;
-    }
-  }
-  return -1;
-}
-
-/** Whether a header pair is a `Server`, in any case. */
-function isServerName(pair: [string, string]): boolean {
-  return pair[0].length === 6 && pair[0].toLowerCase() === "server";
+/** Whether a header name is `Server`, in any case. */
+function isServerName(name: string): boolean {
+  return name.length === 6 &&
+    (name === "Server" || name.toLowerCase() === "server");
 }
 
 /** A whole body cut at the app's declared `Content-Length` (negative: none). */
@@ -591,9 +576,20 @@ export class FetchHandler extends BaseHandler {
     this.cleanupHeaders();
     const headers = this.headers!;
     const pairs = headers.items();
-    const declared = declaredLength(pairs);
-    if (declared >= 0) this.#declared = declared;
-    if (this.serverSoftware && !pairs.some(isServerName)) {
+    // One look: the app's declared length (the first), any length at all,
+    // and a Server of the app's.
+    let lengths = 0;
+    let server = false;
+    for (let i = 0; i < pairs.length; i++) {
+      const name = pairs[i][0];
+      if (isLengthName(name)) {
+        if (lengths++ === 0) {
+          const value = pairs[i][1];
+          if (DIGITS_REGEXP.test(value)) this.#declared = Number(value);
+        }
+      } else if (isServerName(name)) server = true;
+    }
+    if (this.serverSoftware && !server) {
       headers.set("Server", this.serverSoftware);
       pairs.push(["Server", this.serverSoftware]);
     }
@@ -613,15 +609,15 @@ export class FetchHandler extends BaseHandler {
     } else {
       body = this.#makeStream();
     }
+    // 204 and 205 carry no content, so no length of any (RFC 9110 8.6,
+    // 15.3.6); a 304's may be the selected representation's.
+    if (lengths > 0) {
+      if (body instanceof Uint8Array) dropLength(pairs, body.length, head);
+      else if (code === 204 || code === 205) dropLength(pairs, 0, false);
+    }
     const response = this._makeResponse(body, {
       status: code,
-      // 204 and 205 carry no content, so no length of any (RFC 9110 8.6,
-      // 15.3.6); a 304's may be the selected representation's.
-      headers: body instanceof Uint8Array
-        ? withoutLength(pairs, body.length, head)
-        : code === 204 || code === 205
-        ? withoutLength(pairs, 0, false)
-        : pairs,
+      headers: pairs,
     });
     if (body === null || head) {
       // The runtime sends no body: the app's iteration stops here.

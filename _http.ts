@@ -42,7 +42,9 @@ export const DIGITS_REGEXP: RegExp = /^[0-9]+$/;
 
 /** Whether `name` is `Content-Length`, in any case. */
 export function isLengthName(name: string): boolean {
-  return name.length === 14 && name.toLowerCase() === "content-length";
+  // The usual spelling first: no lower-cased copy.
+  return name.length === 14 &&
+    (name === "Content-Length" || name.toLowerCase() === "content-length");
 }
 
 /** Whether a response of this status (204, 205, 304) has no body. */

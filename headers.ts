@@ -395,7 +395,7 @@ export class ResponseHeaders implements Iterable<[string, string]> {
       const pair = headers[i];
       if (!matches(pair[0], name, key)) headers[kept++] = pair;
     }
-    headers.length = kept;
+    if (kept !== headers.length) headers.length = kept;
   }
 
   /**
@@ -591,7 +591,8 @@ export class ResponseHeaders implements Iterable<[string, string]> {
    * ```
    */
   items(): Array<[string, string]> {
-    return this.#headers.map(([k, v]) => [k, v]);
+    // Index, not destructuring: no iterator per pair.
+    return this.#headers.map((pair) => [pair[0], pair[1]]);
   }
 
   /**
