@@ -51,6 +51,8 @@ export interface WSGIInputOptions {
 }
 
 const LF = 10;
+/** The buffer a byte stream fills per read (Deno's own chunk size). */
+const CHUNK = 65536;
 
 /** Checks a read size: `undefined` or an integer; negative means "no limit". */
 function checkSize(value: unknown, what: string): number {
@@ -94,6 +96,20 @@ function toBytes(value: unknown): Uint8Array {
   );
 }
 
+/**
+ * One input, two readers: a byte stream's BYOB reader (it fills our own
+ * buffers), any other stream's default reader.
+ */
+function readerOf(
+  stream: ReadableStream<Uint8Array>,
+): ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader {
+  try {
+    return stream.getReader({ mode: "byob" });
+  } catch {
+    return stream.getReader();
+  }
+}
+
 /** Whether `chunk` spans the whole of an `ArrayBuffer` of its own. */
 function ownsBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
   return chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer &&
@@ -123,7 +139,10 @@ const SETTLED: Promise<void> = Promise.resolve();
  */
 export class WSGIInput implements InputStream {
   #stream: ReadableStream<Uint8Array> | null;
-  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #reader:
+    | ReadableStreamDefaultReader<Uint8Array>
+    | ReadableStreamBYOBReader
+    | null = null;
   #limit: number;
   #maxSize: number;
   #declared: boolean;
@@ -250,7 +269,7 @@ export class WSGIInput implements InputStream {
   }
 
   async #read(n: number): Promise<Uint8Array<ArrayBuffer>> {
-    while (this.#buffered < n && await this.#fill());
+    while (this.#buffered < n && await this.#fill(n - this.#buffered, true));
     if (this.#cancelled) return new Uint8Array(0);
     return this.#take(Math.min(n, this.#buffered));
   }
@@ -282,30 +301,30 @@ export class WSGIInput implements InputStream {
     }
   }
 
-  /** Buffers the next non-empty chunk of the stream; `false` at the end. */
-  async #fill(): Promise<boolean> {
+  /**
+   * Buffers the next non-empty chunk of the stream (on a byte stream, `want`
+   * bytes at once if `full`, at most CHUNK); `false` at the end.
+   */
+  async #fill(want: number = CHUNK, full = false): Promise<boolean> {
     if (this.#ended) return false;
     if (this.#received >= this.#limit) {
       this.#ended = true;
       return false;
     }
     try {
-      this.#reader ??= this.#stream!.getReader();
+      if (this.#reader === null) this.#reader = readerOf(this.#stream!);
       for (;;) {
-        let result: Awaited<
-          ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
-        >;
+        let value: unknown;
         try {
-          result = await this.#reader.read();
+          value = await this.#next(want, full);
         } catch (error) {
           if (typeof error === "object" && error !== null) {
             BODY_ERRORS.add(error);
           }
           throw error;
         }
-        const { done, value } = result;
         if (this.#cancelled) return false;
-        if (done) {
+        if (value === undefined) {
           this.#ended = true;
           // Deno's HTTP/2 ends a reset stream's body without an error.
           if (
@@ -345,6 +364,40 @@ export class WSGIInput implements InputStream {
       if (this.#reader !== null) quietly(this.#reader.cancel(error));
       throw error;
     }
+  }
+
+  /**
+   * The stream's next chunk, `undefined` at its end. A byte stream reads
+   * into a CHUNK-byte buffer, until `want` bytes (or `limit`) are in if
+   * `full`: a `read(65536)` then gets its bytes in one buffer of its own,
+   * uncopied.
+   */
+  async #next(want: number, full: boolean): Promise<unknown> {
+    const reader = this.#reader!;
+    if (!(reader instanceof ReadableStreamBYOBReader)) {
+      const { done, value } = await reader.read();
+      return done ? undefined : value;
+    }
+    // A whole CHUNK to start: Deno 2.9.5's request body fails on tiny views.
+    let buffer = new ArrayBuffer(CHUNK);
+    const size = Math.min(want, CHUNK, this.#limit - this.#received);
+    let filled = 0;
+    do {
+      const { done, value } = await reader.read(
+        new Uint8Array(buffer, filled, CHUNK - filled),
+      );
+      if (value === undefined) return undefined; // cancelled
+      buffer = value.buffer as ArrayBuffer;
+      filled += value.byteLength;
+      if (done) {
+        if (filled === 0) return undefined;
+        this.#ended = true;
+        break;
+      }
+    } while (full && filled < size);
+    // A short chunk keeps no CHUNK-sized buffer alive: memory stays bounded.
+    if (filled < CHUNK / 4) return new Uint8Array(buffer.slice(0, filled));
+    return new Uint8Array(buffer, 0, filled);
   }
 
   /**

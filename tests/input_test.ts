@@ -54,6 +54,55 @@ function source(
   return { stream, stats };
 }
 
+/** Bytes `from` to `to` of a `byteSource`: each is its position mod 251. */
+function positions(from: number, to: number): Uint8Array {
+  return Uint8Array.from({ length: to - from }, (_, i) => (from + i) % 251);
+}
+
+/**
+ * A byte stream of `total` bytes (`positions`), handing over at most
+ * `piece` bytes a pull, into the reader's buffer when it gave one; records
+ * where each such buffer started and its size. `hang`: the last pull never
+ * answers.
+ */
+function byteSource(
+  total: number,
+  piece: number,
+  options: { hang?: boolean } = {},
+): {
+  stream: ReadableStream<Uint8Array>;
+  asked: Array<{ at: number; size: number }>;
+} {
+  const asked: Array<{ at: number; size: number }> = [];
+  let sent = 0;
+  const stream = new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const request = controller.byobRequest;
+      if (sent === total) {
+        if (options.hang) return new Promise<void>(() => {});
+        controller.close();
+        request?.respond(0);
+        return;
+      }
+      const bytes = positions(sent, Math.min(total, sent + piece));
+      if (request?.view) {
+        asked.push({ at: sent, size: request.view.byteLength });
+        const n = Math.min(bytes.length, request.view.byteLength);
+        new Uint8Array(request.view.buffer, request.view.byteOffset, n)
+          .set(bytes.subarray(0, n));
+        request.respond(n);
+        sent += n;
+      } else {
+        // Counted first: enqueue() transfers the buffer, leaving it empty.
+        sent += bytes.length;
+        controller.enqueue(bytes);
+      }
+    },
+  });
+  return { stream, asked };
+}
+
 /** A `WSGIInput` over `chunks`. */
 function input(
   chunks: Iterable<Chunk>,
@@ -578,6 +627,34 @@ describe("WSGIInput", () => {
     }
     assert.equal(body.bytesRead, 65544);
     assert.equal((await body.read()).byteLength, 0);
+  });
+
+  test("read(65536) on a byte stream has it fill one buffer, handed over uncopied", async () => {
+    const { stream, asked } = byteSource(100_000, 1000);
+    const body = new WSGIInput(stream, { limit: 70_000 });
+    const first = await within(body.read(65536), 5000, "read(65536)");
+    assert.ok(sameBytes(first, positions(0, 65536)));
+    assert.equal(first.buffer.byteLength, 65536);
+    const rest = await within(body.read(), 5000, "read()");
+    assert.ok(sameBytes(rest, positions(65536, 70_000)));
+    // The first buffer was asked for whole, then what was left of it.
+    assert.deepEqual(asked.slice(0, 2), [
+      { at: 0, size: 65536 },
+      { at: 1000, size: 64536 },
+    ]);
+  });
+
+  test("readline() and a short read() on a byte stream wait for no full buffer", async () => {
+    // Byte 10 (a newline) is at position 10, the end of the first piece.
+    const { stream } = byteSource(12, 11, { hang: true });
+    const body = new WSGIInput(stream);
+    const line = await within(body.readline(), 5000, "readline()");
+    assert.ok(sameBytes(line, positions(0, 11)));
+    const closed = byteSource(5, 3);
+    const short = new WSGIInput(closed.stream);
+    const data = await within(short.read(65536), 5000, "read(65536)");
+    assert.ok(sameBytes(data, positions(0, 5)));
+    assert.equal(data.buffer.byteLength, 5);
   });
 
   test("chunks that are views into a larger buffer are read correctly", async () => {
