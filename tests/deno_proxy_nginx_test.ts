@@ -22,6 +22,7 @@ import {
   type Availability,
   findOnPath,
   IN_CI,
+  nginxConfig,
   output,
   requireTool,
   spawnOnFreePort,
@@ -94,23 +95,10 @@ const app: WSGIApplication = (environ, startResponse) =>
     ? forwarded(environ, startResponse)
     : xForwarded(environ, startResponse);
 
-function nginxConfig(dir: string, port: number, backend: number): string {
+/** The proxy's server block: nginx connects from 127.0.0.3, the one trusted. */
+function proxyServer(backend: number): string {
   const upstream = `http://127.0.0.1:${backend}`;
-  return `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    proxy_bind 127.0.0.3;
+  return `    proxy_bind 127.0.0.3;
     location /public/ {
       proxy_pass ${upstream}/;
       proxy_set_header Host $host;
@@ -123,10 +111,7 @@ http {
     location /fwd/ {
       proxy_pass ${upstream};
       proxy_set_header Forwarded "$http_forwarded, for=\\"$remote_addr:$remote_port\\";proto=$scheme;host=\\"$http_host\\"";
-    }
-  }
-}
-`;
+    }`;
 }
 
 describe(`trustProxy() behind nginx ${nginx.version ?? ""}`, {
@@ -147,7 +132,7 @@ describe(`trustProxy() behind nginx ${nginx.version ?? ""}`, {
     ({ port, child, stderr } = await spawnOnFreePort("nginx", async (port) => {
       await Deno.writeTextFile(
         `${dir}/nginx.conf`,
-        nginxConfig(dir, port, backend),
+        nginxConfig(dir, port, proxyServer(backend)),
       );
       return new Deno.Command(nginx.path!, {
         args: ["-c", `${dir}/nginx.conf`, "-p", dir, "-e", `${dir}/error.log`],
