@@ -20,7 +20,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { BROWSER_HEADERS } from "./_headers.ts";
+import { BROWSER_HEADERS } from "./_headers.mjs";
 import { instructionsPerRequest } from "./_callgrind.ts";
 
 const { values } = parseArgs({

@@ -37,6 +37,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { BROWSER_HEADERS } from "./_headers.mjs";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -58,19 +59,6 @@ const KEEP = values.keep;
 /** How many functions to list by name, each kind (0: none). */
 const NAMES = Number(values.names ?? 0);
 const SERVER = fileURLToPath(new URL("./node_server.mjs", import.meta.url));
-
-/** A browser's request headers, for the `headers` case (as bench/_headers.ts). */
-const BROWSER_HEADERS = {
-  "User-Agent":
-    "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-  "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-  "Accept-Language": "en-US,en;q=0.5",
-  "Accept-Encoding": "gzip, deflate, br",
-  "Cookie": "session=0123456789abcdef; theme=dark",
-  "Referer": "http://127.0.0.1/index.html",
-  "Upgrade-Insecure-Requests": "1",
-  "Cache-Control": "max-age=0",
-};
 
 for (const tool of ["valgrind", "callgrind_control", "callgrind_annotate"]) {
   try {

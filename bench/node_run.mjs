@@ -33,6 +33,7 @@ import {
   stopServer,
   which,
 } from "./_tools.mjs";
+import { BROWSER_HEADERS } from "./_headers.mjs";
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -49,17 +50,10 @@ const CASES = values.cases.split(",");
 const CONNECTIONS = Number(values.connections);
 const SERVER = fileURLToPath(new URL("./node_server.mjs", import.meta.url));
 
-/** Headers a browser sends, for the `headers` case (wrk alone sends only Host). */
-const BROWSER_HEADERS = [
-  "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-  "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-  "Accept-Language: en-US,en;q=0.5",
-  "Accept-Encoding: gzip, deflate, br",
-  "Cookie: session=0123456789abcdef; theme=dark",
-  "Referer: http://127.0.0.1/index.html",
-  "Upgrade-Insecure-Requests: 1",
-  "Cache-Control: max-age=0",
-];
+/** The `headers` case's request headers, as wrk's `-H` arguments. */
+const BROWSER_HEADER_LINES = Object.entries(BROWSER_HEADERS).map(
+  ([name, value]) => `${name}: ${value}`,
+);
 
 if (!which("wrk")) {
   console.error(
@@ -101,7 +95,7 @@ async function measure(kind, name) {
     name === "headers" ? "hello" : name,
   ]);
   try {
-    const headers = name === "headers" ? BROWSER_HEADERS : [];
+    const headers = name === "headers" ? BROWSER_HEADER_LINES : [];
     const connections = name === "stream" ? 1 : CONNECTIONS;
     await wrk(server.port, 1, connections, headers); // warm up
     resetPeakRss(server.pid);

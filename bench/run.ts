@@ -19,7 +19,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { BROWSER_HEADERS } from "./_headers.ts";
+import { BROWSER_HEADERS } from "./_headers.mjs";
 
 const { values } = parseArgs({
   args: Deno.args,
