@@ -17,8 +17,8 @@ import {
   ERROR_STATUS,
   ERROR_TEXT,
   isLengthName,
+  isToken,
   NOT_LATIN1_REGEXP,
-  TOKEN_REGEXP,
 } from "./_http.ts";
 import { ResponseHeaders } from "./headers.ts";
 import { describe, typeName } from "./_quote.ts";
@@ -175,7 +175,7 @@ function checkResponseHeaders(
       }
       length = value;
     }
-    if (!TOKEN_REGEXP.test(name)) {
+    if (!isToken(name)) {
       throw new TypeError(
         `header name ${
           JSON.stringify(name)

@@ -135,7 +135,7 @@ export function mountApp(
 const OWNER: unique symbol = Symbol("wsgiref.handler");
 
 /**
- * Drops from `pairs`, in place, every `Content-Length` when the body is
+ * `pairs` without any `Content-Length` when the body is
  * bytes: the runtime sets the bytes' own length (and builds a response with
  * only `Content-Type` much faster). The bytes were cut at a declared length;
  * one longer than the bytes would leave the client waiting for more. To
@@ -145,16 +145,15 @@ function dropLength(
   pairs: Array<[string, string]>,
   bodyLength: number,
   head: boolean,
-): void {
+): Array<[string, string]> {
   const length = head ? String(bodyLength) : undefined;
-  let kept = 0;
+  // A new list: shortening an array in place is a runtime call in V8.
+  const kept: Array<[string, string]> = [];
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i];
-    if (!isLengthName(pair[0]) || (head && pair[1] !== length)) {
-      pairs[kept++] = pair;
-    }
+    if (!isLengthName(pair[0]) || (head && pair[1] !== length)) kept.push(pair);
   }
-  pairs.length = kept;
+  return kept;
 }
 
 /** Whether a header name is `Server`, in any case. */
@@ -575,7 +574,7 @@ export class FetchHandler extends BaseHandler {
   override sendHeaders(): Promise<void> {
     this.cleanupHeaders();
     const headers = this.headers!;
-    const pairs = headers.items();
+    let pairs = headers.items();
     // One look: the app's declared length (the first), any length at all,
     // and a Server of the app's.
     let lengths = 0;
@@ -612,8 +611,11 @@ export class FetchHandler extends BaseHandler {
     // 204 and 205 carry no content, so no length of any (RFC 9110 8.6,
     // 15.3.6); a 304's may be the selected representation's.
     if (lengths > 0) {
-      if (body instanceof Uint8Array) dropLength(pairs, body.length, head);
-      else if (code === 204 || code === 205) dropLength(pairs, 0, false);
+      if (body instanceof Uint8Array) {
+        pairs = dropLength(pairs, body.length, head);
+      } else if (code === 204 || code === 205) {
+        pairs = dropLength(pairs, 0, false);
+      }
     }
     const response = this._makeResponse(body, {
       status: code,
@@ -806,7 +808,8 @@ export class FetchHandler extends BaseHandler {
 }
 
 /**
- * Wraps a WSGI app as a fetch handler: `(request, info?) => Promise<Response>`,
+ * Wraps a WSGI app as a fetch handler: `(request, info?) => Response |
+ * Promise<Response>` (the `Response` itself when the app answered at once),
  * for `Deno.serve`, `deno serve` (`export default { fetch }`), Bun, Workers
  * or Hono. `info.remoteAddr` (Deno's `hostname` and `port`), or Bun's
  * `server.requestIP(request)`, fills `REMOTE_ADDR` and `REMOTE_PORT`.
@@ -859,9 +862,12 @@ export class FetchHandler extends BaseHandler {
 export function toFetchHandler(
   app: WSGIApplication,
   options: FetchHandlerOptions = {},
-): (request: Request, info?: unknown) => Promise<Response> {
+): (request: Request, info?: unknown) => Response | Promise<Response> {
   checkMaxSize(options.maxRequestBodySize);
   mountPrefix(options);
-  return (request, info) =>
-    new FetchHandler(request, options, info).respond(app);
+  return (request, info) => {
+    const handler = new FetchHandler(request, options, info);
+    const response = handler.respond(app);
+    return handler.response ?? response;
+  };
 }

@@ -11,6 +11,17 @@ import type { ResponseBody, StartResponse, WSGIEnvironment } from "./types.ts";
 /** A token (RFC 9110 section 5.6.2): a header name, a method. */
 export const TOKEN_REGEXP: RegExp = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Names found to be tokens: the same few recur, each tested once. */
+const tokens = new Set<string>();
+
+/** Whether `name` is a token (`TOKEN_REGEXP`). */
+export function isToken(name: string): boolean {
+  if (tokens.has(name)) return true;
+  if (!TOKEN_REGEXP.test(name)) return false;
+  if (tokens.size < 256) tokens.add(name);
+  return true;
+}
+
 /** What `Headers` refuses in a field value: NUL, CR, LF. */
 export const BAD_VALUE: RegExp = /[\0\r\n]/;
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { BAD_VALUE, isLengthName, TOKEN_REGEXP, trimValue } from "./_http.ts";
+import { BAD_VALUE, isLengthName, isToken, trimValue } from "./_http.ts";
 import type { ResponseParts } from "./_runtime_server.ts";
 
 /**
@@ -91,7 +91,7 @@ const LIGHT_RESPONSE: Response = lazyPrototype(
 );
 
 function checkHeader(name: string, value: string): void {
-  if (!TOKEN_REGEXP.test(name)) {
+  if (!isToken(name)) {
     throw new TypeError(`invalid header name: ${JSON.stringify(name)}`);
   }
   if (BAD_VALUE.test(value)) {

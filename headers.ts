@@ -36,7 +36,7 @@
  * @module
  */
 
-import { CONTROL_REGEXP, VALUE_CONTROL_REGEXP } from "./_http.ts";
+import { CONTROL_REGEXP, isToken, VALUE_CONTROL_REGEXP } from "./_http.ts";
 import { codePoint, quoter, typeName } from "./_quote.ts";
 
 // deno-lint-ignore no-control-regex
@@ -85,7 +85,8 @@ export function checkHeaderName(name: unknown): string {
   if (typeof name !== "string") {
     throw new TypeError(`header name must be a string, got ${kind(name)}`);
   }
-  if (CONTROL_REGEXP.test(name)) {
+  // A token holds no control character.
+  if (!isToken(name) && CONTROL_REGEXP.test(name)) {
     throw new TypeError(
       `Control characters not allowed in headers: ${quote(name)} has ${
         firstControl(CONTROL_REGEXP, name)
@@ -145,8 +146,16 @@ export function checkHeaderValue(name: string, value: unknown): string {
 
 /** Checks a query name and lower-cases it, as Python's `name.lower()`. */
 function lowerName(name: string): string {
-  return checkHeaderName(name).toLowerCase();
+  // Checked and lower-cased once per name: the same few names recur.
+  let key = lowerNames.get(name);
+  if (key === undefined) {
+    key = checkHeaderName(name).toLowerCase();
+    if (lowerNames.size < 256) lowerNames.set(name, key);
+  }
+  return key;
 }
+
+const lowerNames = new Map<string, string>();
 
 /**
  * Whether the stored name `stored` is the queried `name` (lower-cased as

@@ -23,7 +23,7 @@ declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
-    fetch: (request: Request, server: unknown) => Promise<Response>;
+    fetch: (request: Request, server: unknown) => Response | Promise<Response>;
   }): { port: number };
 };
 

@@ -458,12 +458,16 @@ describe("FetchHandler environ", () => {
           : { address: "10.0.0.7", family: "IPv4", port: 5555 },
     };
     const seen: WSGIEnvironment[] = [];
-    const fetch: (request: Request, bun: typeof server) => Promise<Response> =
-      toFetchHandler((environ, startResponse) => {
+    const fetch: (
+      request: Request,
+      bun: typeof server,
+    ) => Response | Promise<Response> = toFetchHandler(
+      (environ, startResponse) => {
         seen.push(environ);
         startResponse("200 OK", []);
         return [];
-      });
+      },
+    );
     await (await fetch(new Request("http://h/"), server)).arrayBuffer();
     assert.equal(seen[0].REMOTE_ADDR, "10.0.0.7");
     assert.equal(seen[0].REMOTE_PORT, "5555");
@@ -1451,6 +1455,18 @@ describe("FetchHandler short path for a body known whole", () => {
     assert.equal(await response.text(), "hello");
     assert.equal(response.headers.get("content-type"), "text/plain");
     await handler.finished;
+  });
+
+  test("toFetchHandler() answers a sync app with the Response itself, an async app with a promise", async () => {
+    const fetch = toFetchHandler(hello);
+    const now = fetch(new Request("http://h/"));
+    assert.ok(now instanceof Response, "the Response, not a promise");
+    assert.equal(await now.text(), "hello");
+    const later = toFetchHandler(async (environ, startResponse) =>
+      await hello(environ, startResponse)
+    )(new Request("http://h/"));
+    assert.ok(later instanceof Promise, "a promise: the app is async");
+    assert.equal(await (await later).text(), "hello");
   });
 
   test("an async app or a multi-chunk body takes the engine's full path", async () => {

@@ -389,7 +389,8 @@ const app: WSGIApplication = (environ: WSGIEnvironment, startResponse) => {
 };
 const httpd = makeServer("127.0.0.1", 0, app, { quiet: true });
 const port: number = httpd.serverPort;
-const handler: (request: Request) => Promise<Response> = toFetchHandler(app);
+const handler: (request: Request) => Response | Promise<Response> =
+  toFetchHandler(app);
 // @ts-expect-error: a string is not a ResponseBody
 const bad: WSGIApplication = () => "not bytes";
 void [port, handler, bad];

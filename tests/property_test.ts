@@ -346,7 +346,7 @@ describe("property: startResponse through toFetchHandler()", () => {
         const errors = new MemoryErrorStream();
         const handler = toFetchHandler(appOf(c), { errors });
         const response = await within(
-          handler(new Request("http://localhost/")),
+          Promise.resolve(handler(new Request("http://localhost/"))),
           5000,
           "the response",
         );
