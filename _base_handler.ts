@@ -118,6 +118,9 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 
 function noop(): void {}
 
+/** Statuses found good: the same few recur, each checked once. */
+const goodStatuses = new Set<string>();
+
 /**
  * Checks a status as `startResponse` does (after storing it): a string of
  * ISO-8859-1 text with no control characters, `"NNN reason"`.
@@ -128,6 +131,7 @@ function noop(): void {}
  * @throws {AssertionError} For a status that is not `"NNN "` and more.
  */
 export function checkStatus(status: unknown): asserts status is string {
+  if (goodStatuses.has(status as string)) return;
   if (typeof status !== "string") {
     throw new TypeError(`Status must be a string, got ${describe(status)}`);
   }
@@ -153,6 +157,7 @@ export function checkStatus(status: unknown): asserts status is string {
   if (status[3] !== " ") {
     throw new AssertionError("Status message must have a space after code");
   }
+  if (goodStatuses.size < 256) goodStatuses.add(status);
 }
 
 /**
