@@ -6,15 +6,9 @@
  * (`setupTestingDefaults`), the hop-by-hop header check (`isHopByHop`) and
  * `FileWrapper`, which turns a file-like object into a response body.
  *
- * Environ strings are PEP 3333 "native strings": each code point 0–255 stands
- * for one byte (ISO-8859-1). The URI functions percent-encode those bytes
- * exactly as Python's `urllib.parse.quote(…, encoding="latin1")` does, and
- * throw a `TypeError` for a code point above U+00FF (Python raises
- * `UnicodeEncodeError`).
- *
- * Python's `None` is `undefined` here: a key whose value is `undefined` counts
- * as missing for the URI functions and `shiftPathInfo`, while
- * `setupTestingDefaults` only fills keys that are not there at all (`in`).
+ * Environ strings are PEP 3333 "native strings" (one code point per byte);
+ * Python's `None` is `undefined`, so a key set to `undefined` counts as
+ * missing, except to `setupTestingDefaults`, which tests `in`.
  *
  * @example Usage
  * ```ts
@@ -46,8 +40,7 @@ import { typeName } from "./_quote.ts";
 import { WSGIInput } from "./_input.ts";
 import type { FileLike, WSGIEnvironment } from "./types.ts";
 
-// The types these signatures mention, so that this entry point documents
-// (and `deno doc --lint util.ts` checks) on its own.
+// The types its signatures mention, so that this entry point documents alone.
 export type {
   ErrorStream,
   FileLike,
@@ -75,11 +68,7 @@ function requiredString(
   return value;
 }
 
-/**
- * Reads an optional environ string the way Python's `environ.get(key)` is
- * used with a truth test: a falsy value (missing, `undefined`, `null`, `""`)
- * gives `""`; any other non-string is a `TypeError`.
- */
+/** Python's `environ.get(key)` in a truth test: a falsy value gives `""`. */
 function truthyString(
   environ: Readonly<Record<string, unknown>>,
   key: string,
@@ -558,8 +547,7 @@ export function isHopByHop(name: string): boolean {
       `isHopByHop() needs a header name string, got ${typeName(name)}`,
     );
   }
-  // Most names cannot be one of the eight by their length alone: skip the
-  // lower-casing (this runs for every header of every response).
+  // The length rules most names out without lower-casing (every header).
   return HOP_BY_HOP_LENGTHS.has(name.length) &&
     HOP_BY_HOP_HEADERS.has(name.toLowerCase());
 }
@@ -635,10 +623,8 @@ async function closeOwner(owner: Closable): Promise<boolean> {
  * Wraps a file-like object as an async iterable of byte chunks: a response
  * body that a server can send, and Python's `wsgi.file_wrapper`.
  *
- * `filelike` is, checked in this order: a `ReadableStream<Uint8Array>`;
- * anything with a `readable` stream (a `Deno.FsFile`); an (async) iterable of
- * `Uint8Array` chunks; an object with a Python-style `read(size)` (sync or
- * async) whose empty (or falsy) result marks the end.
+ * `filelike` is a {@linkcode FileLike}, tried in the order given there; a
+ * falsy result of `read(size)` also marks the end.
  *
  * Unlike Python's, it is iterable only with `for await`, one read per step.
  * Once the source ended, or after `close()`, a new iteration yields nothing;
@@ -729,30 +715,25 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   > {
     if (this.#done) return;
     const source = this.#source;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let next: () => unknown;
     if (source.kind === "stream") {
-      const reader = source.stream.getReader();
-      this.#reader = reader;
-      try {
-        while (!this.#done) {
-          const result = await reader.read();
-          if (result.done) {
-            this.#done = true;
-            return;
-          }
-          if (this.#done) return;
-          yield toChunk(result.value);
-        }
-      } finally {
-        // close() takes the reader over if it runs meanwhile.
-        if (this.#reader === reader) {
-          this.#reader = undefined;
-          reader.releaseLock();
-        }
-      }
+      reader = this.#reader = source.stream.getReader();
+      next = () => reader!.read();
     } else if (source.kind === "iterable") {
       const iterator = this.#iterator ??= source.open();
+      next = () => iterator.next();
+    } else {
+      const owner = source.owner;
+      next = async () => {
+        const value: unknown = await owner.read(this.blksize);
+        const done = !value || (value instanceof Uint8Array && !value.length);
+        return { done, value };
+      };
+    }
+    try {
       while (!this.#done) {
-        const result = await iterator.next();
+        const result = await next() as IteratorResult<unknown>;
         if (this.#done) return;
         if (result.done) {
           this.#done = true;
@@ -760,16 +741,11 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
         }
         yield toChunk(result.value);
       }
-    } else {
-      const owner = source.owner;
-      while (!this.#done) {
-        const data: unknown = await owner.read(this.blksize);
-        if (this.#done) return;
-        if (!data || (data instanceof Uint8Array && data.length === 0)) {
-          this.#done = true;
-          return;
-        }
-        yield toChunk(data);
+    } finally {
+      // close() takes the reader over if it runs meanwhile.
+      if (reader !== undefined && this.#reader === reader) {
+        this.#reader = undefined;
+        reader.releaseLock();
       }
     }
   }
