@@ -367,10 +367,8 @@ export class WSGIInput implements InputStream {
   }
 
   /**
-   * The stream's next chunk, `undefined` at its end. A byte stream reads
-   * into a CHUNK-byte buffer, until `want` bytes (or `limit`) are in if
-   * `full`: a `read(65536)` then gets its bytes in one buffer of its own,
-   * uncopied.
+   * The stream's next chunk, `undefined` at its end; a byte stream fills a
+   * CHUNK buffer (to `want` bytes if `full`, so a `read(n)` is not copied).
    */
   async #next(want: number, full: boolean): Promise<unknown> {
     const reader = this.#reader!;
@@ -400,11 +398,7 @@ export class WSGIInput implements InputStream {
     return new Uint8Array(buffer, 0, filled);
   }
 
-  /**
-   * Hands out the first `n` buffered bytes: the head chunk itself when it is
-   * exactly that and fills its own buffer (the stream gave it up), else a
-   * fresh copy.
-   */
+  /** Hands out the first `n` buffered bytes: the head chunk, or a copy. */
   #take(n: number): Uint8Array<ArrayBuffer> {
     const first = this.#chunks[this.#head];
     let out: Uint8Array<ArrayBuffer>;

@@ -165,9 +165,8 @@ export function pulledStream(
 }
 
 /**
- * Standard input as a `pulledStream`, unref'd between pulls: a paused pipe
- * still reads ahead, so a CGI script that read its `CONTENT_LENGTH` bytes
- * would otherwise wait for the server to close its standard input.
+ * Standard input, unref'd between pulls: a paused pipe still reads ahead,
+ * and a CGI script must not wait for the server to close it.
  */
 function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
   return pulledStream(stdin, {

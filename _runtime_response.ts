@@ -137,10 +137,8 @@ export function lightResponse(
 }
 
 /**
- * Checks `headers` as `new Response` does, and makes the `writeHead` list
- * (values trimmed; no `Content-Length` on 204 and 304, only `0` on 205;
- * for a body known whole, its `Content-Length` unless the headers have one),
- * sized exactly: one look to check and count, one to fill.
+ * Checks `headers` as `new Response` does, and makes the `writeHead` list:
+ * values trimmed, `Content-Length` dropped, added or kept as HTTP needs.
  */
 function checkedHead(
   status: number,
@@ -167,11 +165,7 @@ function checkedHead(
   let at = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
-    if (
-      dropLength && lengths !== 0 && isLengthName(name)
-    ) {
-      continue;
-    }
+    if (dropLength && lengths !== 0 && isLengthName(name)) continue;
     list[at++] = name;
     list[at++] = trimValue(pairs[i][1]);
   }

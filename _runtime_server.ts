@@ -116,10 +116,8 @@ export function listen(
         headers: Object.fromEntries(ERROR_HEADERS),
       }),
   }, (request, info) => {
-    // Deno.serve refuses two Host fields, not one that is not a host
-    // (RFC 9112 section 3.2): answered here, before the app runs, as on
-    // Node. An HTTP/1.1 request with no Host cannot be told from a legal
-    // HTTP/1.0 one (a web Request has no version): both are served.
+    // Deno.serve lets a Host that is not a host through (RFC 9112 section
+    // 3.2); a missing one is served (a web Request has no version).
     const host = request.headers.get("host");
     if (host !== null && host !== "" && !HOST_REGEXP.test(host)) {
       return new Response(BAD_REQUEST_TEXT, {

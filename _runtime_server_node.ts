@@ -115,10 +115,8 @@ export async function listen(
     response: Response,
     hasBody: boolean,
   ): void {
-    // A body the app never read (a 413 on its declared length…) is not
-    // read now either: the connection closes after the answer, as on Deno,
-    // instead of Node draining up to the whole declared length. (A request
-    // without a body is not `complete` yet in the turn it arrives.)
+    // A body the app never read (a 413…) is not drained: the connection
+    // closes after the answer, as on Deno.
     if (
       closing || (hasBody && !res.req.complete && !res.req.readableDidRead)
     ) {
@@ -131,9 +129,8 @@ export async function listen(
     }
   }
 
-  // With this listener Node leaves `100 Continue` to us: sent when the app
-  // first reads the body, so an app that answers without reading it (a
-  // 413, a redirect) spares the client the upload.
+  // Node then leaves `100 Continue` to us: sent when the app first reads
+  // the body, so an app that answers without reading it spares the upload.
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
     EXPECTING.add(res);
     onRequest(req, res);
@@ -230,7 +227,6 @@ function hostForUrl(hostname: string, port: number): string {
   return `${host}:${port}`;
 }
 
-// ---------------------------------------------------------------------------
 // The request
 
 /** What a lazy request holds until a real `Request` is needed. */
@@ -290,9 +286,8 @@ function realRequest(state: RequestState): Request {
   const body = requestBody(state);
   const controller = state.controller = new AbortController();
   state.res.once("close", () => controller.abort());
-  // A stream already being read cannot go into a Request: the real one then
-  // has no body, and `body` still gives the stream in use. `duplex` is
-  // required with a stream body on Node, and unknown to Deno's types.
+  // A stream already being read cannot go into a Request (`body` still gives
+  // it). `duplex` is required on Node, and unknown to Deno's types.
   return state.real = new Request(requestUrl(state), {
     method: state.method,
     headers: requestHeaders(state),
@@ -313,9 +308,8 @@ const LAZY_REQUEST: Request = lazyPrototype(
     body: requestBody,
   },
 );
-// For the environ: the origin-form target of a plain-HTTP request (its URL
-// need not be made), and the headers as received until `headers` was read
-// (a caller may change the `Headers`).
+// For the environ: the origin-form target (no URL made), and the headers as
+// received until `headers` was read (a caller may change the `Headers`).
 Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
   get(this: { [REQUEST_STATE]: RequestState }): string | undefined {
     const state = this[REQUEST_STATE];
@@ -344,10 +338,8 @@ function lazyRequest(state: RequestState): Request {
 }
 
 /**
- * The request's parts; `undefined` for a target or version Deno would
- * refuse;
- * `null` for a Host that is not a host, more than one Host field, or none
- * in an HTTP/1.1 request.
+ * The request's parts; `undefined` for a target or version Deno refuses,
+ * `null` for a bad Host, two Host fields, or none in HTTP/1.1.
  */
 function requestState(
   req: IncomingMessage,
@@ -455,7 +447,6 @@ function hangUp(): Error {
   });
 }
 
-// ---------------------------------------------------------------------------
 // The response
 
 /** A header list for `writeHead`, and whether it has `Content-Length`. */
@@ -515,11 +506,7 @@ function fail(res: ServerResponse, error: unknown): void {
   }
 }
 
-/**
- * Writes `response` to `res`: status, headers, then the body, pulled. A
- * light response with its bytes is written at once; anything else settles
- * once written.
- */
+/** Writes `response`; a light one with its bytes at once, in this turn. */
 function sendResponse(
   res: ServerResponse,
   response: Response,
@@ -583,9 +570,8 @@ async function sendWebResponse(
 }
 
 /**
- * Pulls `reader` into `res`, one chunk at a time, waiting for `drain`
- * whenever Node's buffer is full; a hang-up cancels the stream, an error
- * of the stream cuts the message off.
+ * Pulls `reader` into `res`, waiting for `drain` when Node's buffer is full;
+ * a hang-up cancels the stream, an error of the stream cuts the message off.
  */
 async function pump(
   res: ServerResponse,

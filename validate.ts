@@ -51,8 +51,7 @@ import type {
 import { FileWrapper, isHopByHop } from "./util.ts";
 
 export { AssertionError } from "./_errors.ts";
-// The types this entry point's signatures mention, so that it documents (and
-// `deno doc --lint validate.ts` checks) on its own, as handlers.ts does.
+// The types its signatures mention, so that this entry point documents alone.
 export type * from "./types.ts";
 
 /**
@@ -185,16 +184,9 @@ function fail(message: string): never {
 }
 
 /** Methods Python's validator knows; others are warned about. */
-const KNOWN_METHODS = new Set([
-  "GET",
-  "HEAD",
-  "POST",
-  "OPTIONS",
-  "PATCH",
-  "PUT",
-  "DELETE",
-  "TRACE",
-]);
+const KNOWN_METHODS = new Set(
+  "GET HEAD POST OPTIONS PATCH PUT DELETE TRACE".split(" "),
+);
 
 const REQUIRED_KEYS = [
   "REQUEST_METHOD",
@@ -658,10 +650,8 @@ function checkHeaders(headers: unknown, warn: Warn): void {
 }
 
 /**
- * Python's `check_content_type`: a `Content-Type` in a 204 or 304 response
- * is a finding at once. A missing one is returned as the message to give if
- * content follows: Python finds it at once, which cries wolf on a correct
- * redirect or an empty `200` that has no content to type.
+ * Python's `check_content_type`, but a missing type is returned, to report
+ * only if content follows (an empty `200` or a redirect needs none).
  */
 function checkContentType(
   code: number,
@@ -962,8 +952,7 @@ abstract class CheckedBody {
       );
     }
     const step = result as IteratorResult<unknown>;
-    // A step that was under way when the server closed the body (a hang-up,
-    // a shutdown) comes too late to matter.
+    // A step under way when the server closed the body comes too late.
     if (this.exchange.closed) return step as IteratorResult<Uint8Array>;
     if (step.done) {
       this.exchange.end();
