@@ -183,6 +183,11 @@ function fail(message: string): never {
   throw new AssertionError(message);
 }
 
+/** Fails with `message`, then the value that was wrong. */
+function got(message: string, value: unknown): never {
+  fail(`${message} (got ${repr(value)})`);
+}
+
 /** Methods Python's validator knows; others are warned about. */
 const KNOWN_METHODS = new Set(
   "GET HEAD POST OPTIONS PATCH PUT DELETE TRACE".split(" "),
@@ -267,7 +272,7 @@ function checkEnviron(
     fail(`wsgi.version should be a tuple (${repr(version)})`);
   }
   if (version.length !== 2 || version[0] !== 1 || version[1] !== 0) {
-    fail(`wsgi.version should be [1, 0] (got ${repr(version)})`);
+    got("wsgi.version should be [1, 0]", version);
   }
   const scheme = env["wsgi.url_scheme"];
   if (scheme !== "http" && scheme !== "https") {
@@ -283,12 +288,12 @@ function checkEnviron(
   ) {
     const value = env[key];
     if (value !== undefined && typeof value !== "boolean") {
-      fail(`${key} must be a boolean (got ${repr(value)})`);
+      got(`${key} must be a boolean`, value);
     }
   }
   const fileWrapper = env["wsgi.file_wrapper"];
   if (fileWrapper !== undefined && typeof fileWrapper !== "function") {
-    fail(`wsgi.file_wrapper must be a function (got ${repr(fileWrapper)})`);
+    got("wsgi.file_wrapper must be a function", fileWrapper);
   }
 
   checkInput(env["wsgi.input"]);
@@ -359,19 +364,13 @@ function checkSize(method: string, size: unknown): void {
   if (
     size !== undefined && !(typeof size === "number" && Number.isInteger(size))
   ) {
-    fail(
-      `wsgi.input.${method}() size must be an integer (got ${repr(size)})`,
-    );
+    got(`wsgi.input.${method}() size must be an integer`, size);
   }
 }
 
 function checkChunk(method: string, value: unknown, size: unknown): void {
   if (!(value instanceof Uint8Array)) {
-    fail(
-      `wsgi.input.${method}() must resolve with a Uint8Array (got ${
-        repr(value)
-      })`,
-    );
+    got(`wsgi.input.${method}() must resolve with a Uint8Array`, value);
   }
   if (typeof size === "number" && size >= 0 && value.length > size) {
     fail(
@@ -382,7 +381,7 @@ function checkChunk(method: string, value: unknown, size: unknown): void {
 
 function checkPromise(method: string, value: unknown): PromiseLike<unknown> {
   if (!isThenable(value)) {
-    fail(`wsgi.input.${method}() must return a Promise (got ${repr(value)})`);
+    got(`wsgi.input.${method}() must return a Promise`, value);
   }
   return value;
 }
@@ -460,21 +459,13 @@ class InputWrapper implements InputStream {
     );
     return settle(result, (lines) => {
       if (!Array.isArray(lines)) {
-        fail(
-          `wsgi.input.readlines() must resolve with an Array (got ${
-            repr(lines)
-          })`,
-        );
+        got("wsgi.input.readlines() must resolve with an Array", lines);
       }
       for (const line of lines) checkChunk("readlines", line, undefined);
     });
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<
-    Uint8Array<ArrayBuffer>,
-    void,
-    undefined
-  > {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>> {
     while (true) {
       const line = await this.readline();
       if (line.length === 0) return;
@@ -513,7 +504,7 @@ class ErrorWrapper implements ErrorStream {
     }
     const s = args[0];
     if (typeof s !== "string") {
-      fail(`wsgi.errors.write() needs a string (got ${repr(s)})`);
+      got("wsgi.errors.write() needs a string", s);
     }
     this.#errors.write(s);
   }
@@ -526,11 +517,7 @@ class ErrorWrapper implements ErrorStream {
     }
     const lines = args[0] as Iterable<unknown>;
     if (typeof lines?.[Symbol.iterator] !== "function") {
-      fail(
-        `wsgi.errors.writelines() needs an iterable of strings (got ${
-          repr(lines)
-        })`,
-      );
+      got("wsgi.errors.writelines() needs an iterable of strings", lines);
     }
     for (const line of lines) this.write(line);
   }
@@ -552,7 +539,7 @@ class ErrorWrapper implements ErrorStream {
 /** Checks the status; returns its code. */
 function checkStatus(status: unknown): number {
   if (typeof status !== "string") {
-    fail(`Status must be of type string (got ${repr(status)})`);
+    got("Status must be of type string", status);
   }
   if (CONTROL_REGEXP.test(status)) {
     fail(`Control characters are not allowed in status: ${quote(status)}`);
@@ -607,10 +594,10 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     }
     const [name, value] = item as [unknown, unknown];
     if (typeof name !== "string") {
-      fail(`Header name must be of type string (got ${repr(name)})`);
+      got("Header name must be of type string", name);
     }
     if (typeof value !== "string") {
-      fail(`Header value must be of type string (got ${repr(value)})`);
+      got("Header value must be of type string", value);
     }
     if (name.toLowerCase() === "status") {
       fail(
@@ -782,9 +769,7 @@ class Exchange {
       ...args,
     );
     if (typeof write !== "function") {
-      fail(
-        `start_response must return the write function (got ${repr(write)})`,
-      );
+      got("start_response must return the write function", write);
     }
     this.started = true;
     this.code = code;
@@ -830,7 +815,7 @@ class Exchange {
     }
     const promise = write(data);
     if (!isThenable(promise)) {
-      fail(`the server's write() must return a Promise (got ${repr(promise)})`);
+      got("the server's write() must return a Promise", promise);
     }
     const token = {};
     this.#writeToken = token;
@@ -945,10 +930,9 @@ abstract class CheckedBody {
 
   protected step(result: unknown): IteratorResult<Uint8Array> {
     if (typeof result !== "object" || result === null) {
-      fail(
-        `The body's iterator must return an iterator result object from next() (got ${
-          repr(result)
-        })`,
+      got(
+        `The body's iterator must return an iterator result object from next()`,
+        result,
       );
     }
     const step = result as IteratorResult<unknown>;
@@ -1069,11 +1053,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const body = result as Record<PropertyKey, unknown>;
   if (typeof body !== "object" && typeof body !== "function") {
-    fail(
-      `The application must return an iterable of Uint8Array chunks (got ${
-        repr(result)
-      })`,
-    );
+    got("The application must return an iterable of Uint8Array chunks", result);
   }
   if (result instanceof FileWrapper || exchange.files.has(result as object)) {
     if (!exchange.started) {
@@ -1102,9 +1082,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
     );
   }
   if (body.close !== undefined && typeof body.close !== "function") {
-    fail(
-      `The body's close attribute must be a function (got ${repr(body.close)})`,
-    );
+    got("The body's close attribute must be a function", body.close);
   }
   if (Array.isArray(result) && !exchange.started) {
     fail(
@@ -1136,19 +1114,13 @@ function wrapFileWrapper(
     }
     const [filelike, blksize] = args;
     if (filelike === undefined || filelike === null) {
-      fail(
-        `wsgi.file_wrapper needs a file-like object (got ${repr(filelike)})`,
-      );
+      got("wsgi.file_wrapper needs a file-like object", filelike);
     }
     if (
       blksize !== undefined &&
       !(Number.isSafeInteger(blksize) && (blksize as number) > 0)
     ) {
-      fail(
-        `wsgi.file_wrapper block size must be a positive integer (got ${
-          repr(blksize)
-        })`,
-      );
+      got("wsgi.file_wrapper block size must be a positive integer", blksize);
     }
     const body = (factory as (...args: unknown[]) => ResponseBody)(...args);
     if (typeof body === "object" && body !== null) files.add(body);
@@ -1224,7 +1196,7 @@ export function validator(
     const [environ, startResponse] = args;
     checkEnviron(environ, warn);
     if (typeof startResponse !== "function") {
-      fail(`start_response must be a function (got ${repr(startResponse)})`);
+      got("start_response must be a function", startResponse);
     }
     const exchange = new Exchange(
       environ.REQUEST_METHOD,
