@@ -1,11 +1,7 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
  * The command line of `simple_server.ts`: serve the demo app, or an app
- * module's export, until Ctrl-C or SIGTERM.
- *
- * ```sh
- * deno run -A simple_server.ts [--host H] [--port P] [--grace-period MS] [app.ts[:export]]
- * ```
+ * module's export, until Ctrl-C or SIGTERM (`usage` below).
  *
  * @module
  */
@@ -143,27 +139,11 @@ function parseCommandLine(args: string[]): CliOptions {
       }`,
     );
   }
-  let module: string | undefined;
-  let exportName = "default";
-  if (positionals.length === 1) {
-    const spec = positionals[0];
-    const match = /^(.+?):([A-Za-z_$][\w$]*)$/.exec(spec);
-    // "C:x" is a Windows drive, not an export.
-    if (match && !/^[A-Za-z]$/.test(match[1])) {
-      module = match[1];
-      exportName = match[2];
-    } else {
-      module = spec;
-    }
-  }
-  return {
-    host,
-    port,
-    gracePeriod,
-    module,
-    exportName,
-    help,
-  };
+  // MODULE:EXPORT, but a one-letter MODULE ("C:x") is a Windows drive.
+  const match = /^(.{2,}?):([A-Za-z_$][\w$]*)$/.exec(positionals[0] ?? "");
+  const module = match?.[1] ?? positionals[0];
+  const exportName = match?.[2] ?? "default";
+  return { host, port, gracePeriod, module, exportName, help };
 }
 
 /** Imports `exportName` of `module` (a path, or a URL). */
