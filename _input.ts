@@ -214,11 +214,7 @@ export class WSGIInput implements InputStream {
   }
 
   /** The lines of the input, as `for line in wsgi.input` gives them. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<
-    Uint8Array<ArrayBuffer>,
-    void,
-    undefined
-  > {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>> {
     for (;;) {
       const line = await this.readline();
       if (line.byteLength === 0) return;

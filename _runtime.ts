@@ -68,10 +68,8 @@ const process = deno
   : (globalThis as { process?: ProcessLike }).process;
 
 /**
- * The runtime's name and version, as `Deno/2.9.5`, `Node/20.20.2` or
- * `Bun/1.4.4`; elsewhere its `navigator.userAgent` (workerd's is
- * `Cloudflare-Workers`), else `unknown`. workerd's `process` (Node's APIs in
- * a Worker) may have no `versions`.
+ * The runtime's name and version (`Deno/2.9.5`, `Node/20.20.2`), else its
+ * `navigator.userAgent` (workerd's `process` may have no `versions`).
  */
 export function runtimeVersion(): string {
   if (deno) return `Deno/${deno.version.deno}`;
@@ -317,12 +315,9 @@ function ancestors(readProc: boolean): string {
 }
 
 /**
- * Calls `handler` once npm, when npm started this process (`npx`, `npm
- * start`), has gone: npm does not pass SIGTERM on to the command it runs,
- * and its shell (or Deno's npm wrapper) leaves it running when killed. The
- * process then has a new parent, or its parent has: checked twice a second.
- * Deno needs `--allow-env` (and `--allow-read` for `/proc`) to watch: it is
- * never asked for them.
+ * Calls `handler` once the npm that started this process is gone (npm does
+ * not pass SIGTERM on): a new parent, or grandparent, checked twice a second.
+ * On Deno only with `--allow-env` (and `--allow-read` for `/proc`) granted.
  */
 export function onNpmGone(handler: () => void): () => void {
   const startedByNpm = deno

@@ -74,18 +74,11 @@ export type ServeHandler = (
 
 interface DenoServe {
   serve(
-    options: {
-      hostname: string;
-      port: number;
-      cert?: string;
-      key?: string;
+    options: ListenOptions & {
       onListen?(addr: NetAddr): void;
       onError?(error: unknown): Response;
     },
-    handler: (
-      request: Request,
-      info: ServeInfo,
-    ) => Response | Promise<Response>,
+    handler: ServeHandler,
   ): { addr: NetAddr; shutdown(): Promise<void>; unref(): void };
 }
 
@@ -139,16 +132,8 @@ export function listen(
 }
 
 /**
- * Makes the `Response` a server from `listen` sends: a web `Response` on
- * Deno; elsewhere a light one the Node edge writes without a body stream
- * (a web `Response` to any other reader, made on first use). Same checks
- * and errors as `new Response`.
- *
- * @param body The bytes, a stream, or `null`.
- * @param init The status and headers.
- * @returns The response.
- * @throws {RangeError} For a status outside 200–599.
- * @throws {TypeError} For a bad header name or value.
+ * The `Response` for `listen`'s server to send: a web one on Deno, a light
+ * one elsewhere (`lightResponse`); either throws as `new Response` does.
  */
 export function makeResponse(
   body: Uint8Array | ReadableStream<Uint8Array> | null,

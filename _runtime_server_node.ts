@@ -1,14 +1,8 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
- * The runtime edge of the server on Node (and any runtime with `node:http`
- * but no `Deno.serve`): a small bridge from `node:http` to a fetch handler,
- * loaded by `_runtime_server.ts` only when not on Deno.
- *
- * It keeps `Deno.serve`'s behaviour (docs/development.md lists it) and, as
- * web objects cost more on Node than a raw answer, hands the handler a lazy
- * request and writes `makeResponse`'s answer straight from its bytes.
- * With a certificate, HTTP/2 or HTTP/1.1 by ALPN, as Deno negotiates
- * (`_runtime_server_node_h2.ts`).
+ * The server's runtime edge where there is no `Deno.serve`: `node:http` (with
+ * a certificate, HTTP/2 or HTTP/1.1 by ALPN) behaving as `Deno.serve` does
+ * (docs/development.md), with a lazy request in and light responses out.
  *
  * @module
  */

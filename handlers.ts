@@ -7,11 +7,8 @@
  * {@linkcode BaseCGIHandler}, {@linkcode CGIHandler} and
  * {@linkcode IISCGIHandler} (a `Status:` line, for CGI).
  *
- * The engine is async throughout: every write is awaited, so a slow output
- * slows the app (backpressure) and a large body is never buffered whole. The
- * app's body is closed exactly once, whatever happens. An error before the
- * headers are sent gives the `errorStatus` page; after, the response is cut
- * off. The stack goes to `wsgi.errors`, never to the client.
+ * Every write is awaited (backpressure), the body is closed exactly once, and
+ * an error gives the `errorStatus` page, or cuts a response already started.
  *
  * @example Usage
  * ```ts
