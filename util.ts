@@ -95,45 +95,18 @@ function asRecord(
 
 // Quoting: Python's urllib.parse.quote(s, safe, encoding="latin1")
 
-const ALWAYS_SAFE =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
+/** What `quote(SCRIPT_NAME)` escapes: Python's default `safe="/"`. */
+const SCRIPT_NAME_UNSAFE = /[^A-Za-z0-9_.~/-]/g;
+/** What `quote(PATH_INFO, safe="/;=,")` escapes. */
+const PATH_INFO_UNSAFE = /[^A-Za-z0-9_.~/;=,-]/g;
 
-/** For each byte: itself when it is safe, else `%XX` with uppercase hex. */
-function quoteTable(safe: string): readonly string[] {
-  const table: string[] = [];
-  for (let byte = 0; byte < 256; byte++) {
-    const char = String.fromCharCode(byte);
-    table.push(
-      (ALWAYS_SAFE + safe).includes(char)
-        ? char
-        : "%" + byte.toString(16).toUpperCase().padStart(2, "0"),
-    );
-  }
-  return Object.freeze(table);
-}
-
-/** `quote(SCRIPT_NAME)`: Python's default `safe="/"`. */
-const SCRIPT_NAME_TABLE = quoteTable("/");
-const SCRIPT_NAME_PLAIN = /^[A-Za-z0-9_.~/-]*$/;
-/** `quote(PATH_INFO, safe="/;=,")`. */
-const PATH_INFO_TABLE = quoteTable("/;=,");
-const PATH_INFO_PLAIN = /^[A-Za-z0-9_.~/;=,-]*$/;
-
-/** Percent-encodes the ISO-8859-1 bytes of `value` that `table` does not keep. */
-function quote(
-  value: string,
-  key: string,
-  table: readonly string[],
-  plain: RegExp,
-): string {
-  if (plain.test(value)) return value;
-  let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code > 0xff) throw latin1Error(value, i, key);
-    out += table[code];
-  }
-  return out;
+/** Percent-encodes (`%XX`, uppercase) the ISO-8859-1 bytes `unsafe` matches. */
+function quote(value: string, key: string, unsafe: RegExp): string {
+  return value.replace(unsafe, (char, index: number) => {
+    const code = char.charCodeAt(0);
+    if (code > 0xff) throw latin1Error(value, index, key);
+    return "%" + code.toString(16).toUpperCase().padStart(2, "0");
+  });
 }
 
 /** The error for a code point above U+00FF, worded like Python's `UnicodeEncodeError`. */
@@ -229,8 +202,7 @@ export function applicationUri(
     if (port !== (scheme === "https" ? "443" : "80")) url += ":" + port;
   }
   const scriptName = truthyString(env, "SCRIPT_NAME") || "/";
-  return url +
-    quote(scriptName, "SCRIPT_NAME", SCRIPT_NAME_TABLE, SCRIPT_NAME_PLAIN);
+  return url + quote(scriptName, "SCRIPT_NAME", SCRIPT_NAME_UNSAFE);
 }
 
 /**
@@ -280,12 +252,7 @@ export function requestUri(
   if (typeof rawPathInfo !== "string") {
     throw notString("PATH_INFO", rawPathInfo);
   }
-  const pathInfo = quote(
-    rawPathInfo,
-    "PATH_INFO",
-    PATH_INFO_TABLE,
-    PATH_INFO_PLAIN,
-  );
+  const pathInfo = quote(rawPathInfo, "PATH_INFO", PATH_INFO_UNSAFE);
   url += env["SCRIPT_NAME"] ? pathInfo : pathInfo.slice(1);
   if (includeQuery) {
     const query = truthyString(env, "QUERY_STRING");
@@ -476,15 +443,12 @@ export function setupTestingDefaults(
   setDefault("wsgi.run_once", false);
   setDefault("wsgi.multithread", false);
   setDefault("wsgi.multiprocess", false);
-  if (!("wsgi.input" in environ)) environ["wsgi.input"] = new WSGIInput();
-  if (!("wsgi.errors" in environ)) {
-    environ["wsgi.errors"] = new MemoryErrorStream();
-  }
-  if (!("wsgi.url_scheme" in environ)) {
-    environ["wsgi.url_scheme"] = guessScheme(
-      environ as Readonly<Partial<WSGIEnvironment>>,
-    );
-  }
+  setDefault("wsgi.input", new WSGIInput());
+  setDefault("wsgi.errors", new MemoryErrorStream());
+  setDefault(
+    "wsgi.url_scheme",
+    guessScheme(environ as Partial<WSGIEnvironment>),
+  );
   const scheme = environ["wsgi.url_scheme"];
   if (scheme === "http") setDefault("SERVER_PORT", "80");
   else if (scheme === "https") setDefault("SERVER_PORT", "443");
