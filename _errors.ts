@@ -74,16 +74,11 @@ export class RequestBodyTooLargeError extends RangeError {
 }
 
 /** Error codes and names by which runtimes report a peer that went away. */
-const DISCONNECT_CODES = new Set([
-  "EPIPE",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "ERR_STREAM_DESTROYED",
-  "BrokenPipe",
-  "ConnectionReset",
-  "ConnectionAborted",
-]);
+const DISCONNECT_CODES = new Set(
+  ("EPIPE ECONNRESET ECONNABORTED ERR_STREAM_PREMATURE_CLOSE " +
+    "ERR_STREAM_DESTROYED BrokenPipe ConnectionReset ConnectionAborted")
+    .split(" "),
+);
 
 /**
  * Whether `error` means the client went away: a `ClientDisconnectedError`,

@@ -301,18 +301,10 @@ export function fixIisPathInfo(environ: Record<string, string>): void {
   }
 }
 
-const REQUEST_KEYS = new Set([
-  "SCRIPT_NAME",
-  "PATH_INFO",
-  "QUERY_STRING",
-  "REQUEST_METHOD",
-  "AUTH_TYPE",
-  "CONTENT_TYPE",
-  "CONTENT_LENGTH",
-  "HTTPS",
-  "REMOTE_USER",
-  "REMOTE_IDENT",
-]);
+const REQUEST_KEYS = new Set(
+  ("SCRIPT_NAME PATH_INFO QUERY_STRING REQUEST_METHOD AUTH_TYPE CONTENT_TYPE " +
+    "CONTENT_LENGTH HTTPS REMOTE_USER REMOTE_IDENT").split(" "),
+);
 
 function needsTranscode(key: string): boolean {
   while (key.startsWith("REDIRECT_")) key = key.slice(9);
