@@ -183,27 +183,26 @@ function fail(message: string): never {
   throw new AssertionError(message);
 }
 
-/** Fails with `message`, then the value that was wrong. */
-function got(message: string, value: unknown): never {
-  fail(`${message} (got ${repr(value)})`);
+/** Fails with `message`, then the value that was wrong and a `hint`. */
+function got(message: string, value: unknown, hint = ""): never {
+  fail(`${message} (got ${repr(value)})${hint}`);
 }
+
+const TEXT_HINT = ": encode text, e.g. with TextEncoder";
 
 /** Methods Python's validator knows; others are warned about. */
 const KNOWN_METHODS = new Set(
   "GET HEAD POST OPTIONS PATCH PUT DELETE TRACE".split(" "),
 );
 
-const REQUIRED_KEYS = [
-  "REQUEST_METHOD",
-  "SERVER_NAME",
-  "SERVER_PORT",
-  "wsgi.version",
-  "wsgi.input",
-  "wsgi.errors",
-  "wsgi.multithread",
-  "wsgi.multiprocess",
-  "wsgi.run_once",
-] as const;
+const REQUIRED_KEYS = (
+  "REQUEST_METHOD SERVER_NAME SERVER_PORT wsgi.version wsgi.input wsgi.errors " +
+  "wsgi.multithread wsgi.multiprocess wsgi.run_once"
+).split(" ");
+
+const BOOLEAN_KEYS = (
+  "wsgi.multithread wsgi.multiprocess wsgi.run_once wsgi.input_terminated"
+).split(" ");
 
 // The environ
 
@@ -278,14 +277,7 @@ function checkEnviron(
   if (scheme !== "http" && scheme !== "https") {
     fail(`wsgi.url_scheme unknown: ${repr(scheme)}`);
   }
-  for (
-    const key of [
-      "wsgi.multithread",
-      "wsgi.multiprocess",
-      "wsgi.run_once",
-      "wsgi.input_terminated",
-    ]
-  ) {
+  for (const key of BOOLEAN_KEYS) {
     const value = env[key];
     if (value !== undefined && typeof value !== "boolean") {
       got(`${key} must be a boolean`, value);
@@ -722,7 +714,6 @@ class Exchange {
   #startResponse: StartResponse;
   /** `startResponse` was called (and accepted). */
   started = false;
-  code = 0;
   /** Why the response may have no body (`"HEAD"`, `"204"`…), if so. */
   noBody: string | undefined = undefined;
   /** The `Content-Length` to compare the bytes with, if any. */
@@ -772,7 +763,6 @@ class Exchange {
       got("start_response must return the write function", write);
     }
     this.started = true;
-    this.code = code;
     this.noBody = this.head
       ? "HEAD"
       : code < 200 || code === 204 || code === 205 || code === 304
@@ -791,11 +781,8 @@ class Exchange {
     }
     const data = args[0];
     if (!(data instanceof Uint8Array)) {
-      fail(
-        `write() argument must be a Uint8Array (got ${repr(data)})${
-          typeof data === "string" ? ": encode text, e.g. with TextEncoder" : ""
-        }`,
-      );
+      const hint = typeof data === "string" ? TEXT_HINT : "";
+      got("write() argument must be a Uint8Array", data, hint);
     }
     if (this.closed) {
       fail("write() called after the response ended (its body was closed)");
@@ -859,7 +846,7 @@ class Exchange {
       fail(
         `Iterator yielded non-bytestring (${repr(value)})${
           typeof value === "string"
-            ? ": encode text, e.g. with TextEncoder"
+            ? TEXT_HINT
             : typeof value === "number"
             ? ": a body is an iterable of Uint8Array chunks, not of numbers"
             : ""
