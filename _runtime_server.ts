@@ -163,13 +163,8 @@ function listenElsewhere(
     },
     ready,
     async shutdown(): Promise<void> {
-      let running: RuntimeServer;
-      try {
-        running = await server;
-      } catch {
-        return; // never listened
-      }
-      await running.shutdown();
+      const running = await server.catch(() => undefined); // never listened
+      await running?.shutdown();
     },
     abandon(): void {
       server.then((running) => running.abandon(), () => {});

@@ -752,21 +752,14 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
     if (source.kind === "stream") {
       const reader = this.#reader;
       this.#reader = undefined;
+      // A stream that errored already has nothing left to close.
       if (reader) {
-        try {
-          await reader.cancel();
-        } catch {
-          // Already errored: nothing left to close.
-        }
+        await reader.cancel().catch(() => {});
         reader.releaseLock();
       }
       if (source.owner && await closeOwner(source.owner)) return;
       if (!reader && !source.stream.locked) {
-        try {
-          await source.stream.cancel();
-        } catch {
-          // Already errored: nothing left to close.
-        }
+        await source.stream.cancel().catch(() => {});
       }
     } else if (source.kind === "iterable") {
       if (!wasDone) await this.#iterator?.return?.();
