@@ -22,16 +22,8 @@
  * ```
  */
 export class AssertionError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong, and what was expected.
-   * @param options The `cause`, if any.
-   */
-  constructor(message = "", options?: ErrorOptions) {
-    super(message, options);
-    this.name = "AssertionError";
-  }
+  /** `"AssertionError"`. */
+  override name = "AssertionError";
 }
 
 /**

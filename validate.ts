@@ -69,16 +69,8 @@ export type * from "./types.ts";
  * ```
  */
 export class WSGIWarning extends Error {
-  /**
-   * Makes the warning.
-   *
-   * @param message What is unwise, and why.
-   * @param options The `cause`, if any.
-   */
-  constructor(message = "", options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WSGIWarning";
-  }
+  /** `"WSGIWarning"`. */
+  override name = "WSGIWarning";
 }
 
 /**
