@@ -29,24 +29,11 @@ export function isBodyError(error: unknown): boolean {
 
 /** Options of {@linkcode WSGIInput}. */
 export interface WSGIInputOptions {
-  /**
-   * Bytes the stream may deliver at most (the request's `CONTENT_LENGTH`);
-   * the input never reads past it. `Infinity` means no limit.
-   * @default {undefined}
-   */
+  /** Bytes read at most (`CONTENT_LENGTH`); `Infinity` or none: no limit. */
   limit?: number;
-  /**
-   * For an unbounded (chunked) body: once more than this many bytes arrive,
-   * reads reject with a `RangeError`. `Infinity` means no limit.
-   * @default {undefined}
-   */
+  /** Past this many bytes, reads reject with a `RangeError`. */
   maxSize?: number;
-  /**
-   * Whether `limit` is a length the stream promised (a request's
-   * `Content-Length`): a stream that ends before it is a client that hung
-   * up mid-body, and reads reject with a `ClientDisconnectedError`.
-   * @default {false}
-   */
+  /** `limit` is promised (`Content-Length`): ending short is a hang-up. */
   declared?: boolean;
 }
 
@@ -129,13 +116,9 @@ async function quietly(promise: Promise<unknown>): Promise<void> {
 const SETTLED: Promise<void> = Promise.resolve();
 
 /**
- * `wsgi.input`: reads a `ReadableStream<Uint8Array>` (a request body) with
- * Python's `BufferedReader` semantics, never past `limit`.
- *
- * The input owns the stream once it reads from it: it takes the stream's
- * reader on the first read that needs bytes and keeps it. A read rejects
- * with a `TypeError` for a bad size, a `RangeError` once the body grows past
- * `maxSize`, or the stream's own error; every array it gives is fresh.
+ * `wsgi.input`: a request body read with Python's `BufferedReader`
+ * semantics, never past `limit`; it takes the stream's reader at the first
+ * read that needs bytes, and every array it gives is fresh.
  */
 export class WSGIInput implements InputStream {
   #stream: ReadableStream<Uint8Array> | null;
@@ -223,10 +206,8 @@ export class WSGIInput implements InputStream {
   }
 
   /**
-   * Cancels the stream and drops buffered bytes: later reads, and reads
-   * still waiting for the stream, resolve with empty arrays. The stream is
-   * cancelled if this input took its reader or nobody holds a lock on it.
-   * Never rejects.
+   * Cancels the stream (unless another reader locked it) and drops what is
+   * buffered: reads, even those waiting, resolve empty. Never rejects.
    */
   async cancel(reason?: unknown): Promise<void> {
     if (this.#cancelled) return;
