@@ -74,16 +74,6 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** What the command line asks for. */
-interface CliOptions {
-  host: string;
-  port: number;
-  gracePeriod: number;
-  module?: string;
-  exportName: string;
-  help: boolean;
-}
-
 /** The digits of `text` as a number up to `max`, else a `UsageError`. */
 function integer(text: string, max: number, message: string): number {
   const n = Number(text);
@@ -94,7 +84,7 @@ function integer(text: string, max: number, message: string): number {
 }
 
 /** Parses the command line (without the program). */
-function parseCommandLine(args: string[]): CliOptions {
+function parseCommandLine(args: string[]) {
   // Not strict: parseArgs' own messages quote unevenly (`as in '-- "--x"`).
   const { tokens } = parseArgs({
     args,
@@ -206,7 +196,7 @@ export async function main(
 ): Promise<void> {
   const { demoApp, makeServer, program = "simple_server.ts" } = server;
   const name = program.replace(/\.ts$/, "");
-  let options: CliOptions;
+  let options: ReturnType<typeof parseCommandLine>;
   let app: WSGIApplication = demoApp;
   try {
     options = parseCommandLine(args);

@@ -186,9 +186,7 @@ export class SimpleHandler extends BaseHandler {
   }
 
   /** Nothing to do: each `_write` already waits for `stdout`. */
-  override _flush(): Promise<void> {
-    return Promise.resolve();
-  }
+  override async _flush(): Promise<void> {}
 }
 
 /**
