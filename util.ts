@@ -86,13 +86,6 @@ function notString(key: string, value: unknown): TypeError {
   );
 }
 
-/** Views any environ as a record, for the internal readers above. */
-function asRecord(
-  environ: Readonly<Partial<WSGIEnvironment>>,
-): Readonly<Record<string, unknown>> {
-  return environ as Readonly<Record<string, unknown>>;
-}
-
 // Quoting: Python's urllib.parse.quote(s, safe, encoding="latin1")
 
 /** What `quote(SCRIPT_NAME)` escapes: Python's default `safe="/"`. */
@@ -147,7 +140,7 @@ function latin1Error(value: string, index: number, key: string): TypeError {
 export function guessScheme(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): "http" | "https" {
-  const https = asRecord(environ)["HTTPS"];
+  const https = environ["HTTPS"];
   return https === "1" || https === "yes" || https === "on" ? "https" : "http";
 }
 
@@ -190,7 +183,7 @@ export function guessScheme(
 export function applicationUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): string {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   const scheme = requiredString(env, "wsgi.url_scheme", "applicationUri()");
   let url = scheme + "://";
   const host = truthyString(env, "HTTP_HOST");
@@ -246,7 +239,7 @@ export function requestUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
   includeQuery = true,
 ): string {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   let url = applicationUri(environ);
   const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
   if (typeof rawPathInfo !== "string") {
@@ -348,7 +341,7 @@ function normpath(path: string): string {
 export function shiftPathInfo(
   environ: Partial<WSGIEnvironment>,
 ): string | undefined {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   const pathInfo = env["PATH_INFO"];
   if (!pathInfo) return undefined;
   if (typeof pathInfo !== "string") throw notString("PATH_INFO", pathInfo);
