@@ -181,6 +181,11 @@ function got(message: string, value: unknown, hint = ""): never {
 }
 
 const TEXT_HINT = ": encode text, e.g. with TextEncoder";
+/** What a body chunk that is not bytes should be, by its `typeof`. */
+const CHUNK_HINTS: Record<string, string> = {
+  string: TEXT_HINT,
+  number: ": a body is an iterable of Uint8Array chunks, not of numbers",
+};
 
 /** Methods Python's validator knows; others are warned about. */
 const KNOWN_METHODS = new Set(
@@ -487,9 +492,7 @@ class ErrorWrapper implements ErrorStream {
       );
     }
     const s = args[0];
-    if (typeof s !== "string") {
-      got("wsgi.errors.write() needs a string", s);
-    }
+    if (typeof s !== "string") got("wsgi.errors.write() needs a string", s);
     this.#errors.write(s);
   }
 
@@ -522,9 +525,7 @@ class ErrorWrapper implements ErrorStream {
 
 /** Checks the status; returns its code. */
 function checkStatus(status: unknown): number {
-  if (typeof status !== "string") {
-    got("Status must be of type string", status);
-  }
+  if (typeof status !== "string") got("Status must be of type string", status);
   if (CONTROL_REGEXP.test(status)) {
     fail(`Control characters are not allowed in status: ${quote(status)}`);
   }
@@ -706,7 +707,7 @@ class Exchange {
   #startResponse: StartResponse;
   /** `startResponse` was called (and accepted). */
   started = false;
-  /** Why the response may have no body (`"HEAD"`, `"204"`…), if so. */
+  /** What may have no body (`"A 204 response"`…), if so. */
   noBody: string | undefined = undefined;
   /** The `Content-Length` to compare the bytes with, if any. */
   declared: number | undefined = undefined;
@@ -756,9 +757,9 @@ class Exchange {
     }
     this.started = true;
     this.noBody = this.head
-      ? "HEAD"
+      ? "The response to a HEAD request"
       : code < 200 || code === 204 || code === 205 || code === 304
-      ? String(code)
+      ? `A ${code} response`
       : undefined;
     this.declared = this.head || code === 304 ? undefined : declared;
     this.untyped = untyped;
@@ -810,11 +811,7 @@ class Exchange {
     if (length === 0) return;
     if (this.noBody !== undefined) {
       fail(
-        `${
-          this.noBody === "HEAD"
-            ? "The response to a HEAD request"
-            : `A ${this.noBody} response`
-        } must not have a body (the application sent ${length} bytes)`,
+        `${this.noBody} must not have a body (the application sent ${length} bytes)`,
       );
     }
     if (this.untyped !== undefined) fail(this.untyped);
@@ -835,15 +832,8 @@ class Exchange {
             "does) instead of yielding it",
         );
       }
-      fail(
-        `Iterator yielded non-bytestring (${repr(value)})${
-          typeof value === "string"
-            ? TEXT_HINT
-            : typeof value === "number"
-            ? ": a body is an iterable of Uint8Array chunks, not of numbers"
-            : ""
-        }`,
-      );
+      const hint = CHUNK_HINTS[typeof value] ?? "";
+      fail(`Iterator yielded non-bytestring (${repr(value)})${hint}`);
     }
     if (first && !this.started) fail(START_RESPONSE_LATE);
     this.count(value.length);
