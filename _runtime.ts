@@ -182,8 +182,7 @@ function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
 const LISTENED = new WeakSet<NodeStreamLike>();
 
 function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
-  // A closed pipe (EPIPE) also reaches each write's callback, as a hang-up:
-  // the event must not end the process as an unhandled error.
+  // A closed pipe (EPIPE) reaches each write's callback: the event must not.
   if (!LISTENED.has(stream)) {
     LISTENED.add(stream);
     stream.on("error", () => {});
@@ -370,8 +369,7 @@ export function processEnv(): Record<string, string> {
 export function rawProcessEnv(): Map<string, Uint8Array> | undefined {
   let bytes: Uint8Array | undefined;
   try {
-    // Deno reads it only with --allow-all: asked first, so that a run with
-    // --allow-env alone is not stopped by a permission prompt.
+    // Needs --allow-all: asked first, so that --allow-env alone never prompts.
     if (
       deno?.readFileSync && deno.build.os === "linux" &&
       denoGranted({ name: "read", path: PROC_ENVIRON })

@@ -125,8 +125,7 @@ export function listen(
     addr,
     ready: Promise.resolve(addr),
     shutdown: () => server.shutdown(),
-    // Deno cannot cut a connection that waits for its client: it only
-    // stops the server from keeping the process alive.
+    // Deno cannot cut a connection waiting for its client: only unref.
     abandon: () => server.unref(),
   };
 }

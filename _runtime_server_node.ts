@@ -129,8 +129,7 @@ export async function listen(
     EXPECTING.add(res);
     onRequest(req, res);
   };
-  // A missing Host is refused by `requestState`, with the same text body
-  // as a bad one (Node's own 400 has none).
+  // `requestState` refuses a missing Host with a text body (Node's has none).
   const nodeOptions = {
     maxHeaderSize: MAX_HEADER_SIZE,
     requireHostHeader: false,
@@ -145,8 +144,7 @@ export async function listen(
     server.once("error", onError);
     server.listen({ host: options.hostname, port: options.port }, () => {
       server.off("error", onError);
-      // Later errors (an accept failing with EMFILE…) must not end the
-      // process: the server goes on with the connections it has.
+      // A later error (EMFILE on accept…) must not end the process.
       server.on("error", () => {});
       const bound = server.address();
       const port = typeof bound === "object" && bound !== null
@@ -343,8 +341,7 @@ function requestState(
 ): RequestState | null | undefined {
   const target = req.url ?? "";
   const h2 = http2Parts(req);
-  // Node takes `HTTP/2.0` (and any 1.x) on its HTTP/1 port; Deno refuses
-  // a version other than 1.0 and 1.1 with 400.
+  // Deno refuses any version but 1.0 and 1.1 (Node takes `HTTP/2.0`…).
   if (
     BAD_TARGET.test(target) ||
     (h2 === undefined && !OK_VERSION.test(req.httpVersion))
@@ -374,8 +371,7 @@ function requestState(
     host ||= h2.authority;
     hasBody ||= h2.hasBody;
   }
-  // A Host that is not a host (a path, user info, spaces…) would change
-  // what the URL means: refused.
+  // A Host that is not a host (a path, user info…) would change the URL.
   if (host !== "" && !HOST_REGEXP.test(host)) return null;
   // RFC 9112 section 3.2: an HTTP/1.1 request must have a Host field.
   if (hosts === 0 && req.httpVersionMinor === 1) return null;
@@ -413,8 +409,7 @@ function bodyStream(
   req: IncomingMessage,
   res: ServerResponse,
 ): ReadableStream<Uint8Array> {
-  // `Expect: 100-continue` (see checkContinue): the client waits for a
-  // go-ahead, sent on the first read, as Deno does.
+  // `Expect: 100-continue`: the go-ahead goes at the first read, as on Deno.
   let expecting = EXPECTING.has(res);
   return pulledStream(req, {
     pull(): void {
@@ -492,8 +487,7 @@ function fail(res: ServerResponse, error: unknown): void {
   if (!res.headersSent) {
     res.writeHead(500, ERROR_HEADERS).end(INTERNAL_ERROR);
   } else if (res.socket !== null && !isHttp2(res)) {
-    // Aborting the message: what was written goes out, then the connection
-    // closes, so the client sees the body was cut off.
+    // What was written goes out, then the close shows the body was cut off.
     res.socket.destroySoon();
   } else {
     res.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -347,8 +347,7 @@ function bytesToLatin1(bytes: Uint8Array): string {
  */
 export function readEnviron(): Record<string, string> {
   const env = processEnv();
-  // Where the runtime decoded a value lossily (U+FFFD), or dropped it for not
-  // being UTF-8 (Deno does), take its exact bytes from /proc/self/environ.
+  // A value decoded lossily (U+FFFD) or dropped (Deno) comes from /proc.
   const raw = rawProcessEnv();
   for (const key of new Set([...Object.keys(env), ...(raw?.keys() ?? [])])) {
     if (!needsTranscode(key)) continue;

@@ -569,8 +569,7 @@ async function closeOwner(owner: Closable): Promise<boolean> {
   try {
     await owner.close();
   } catch (error) {
-    // Deno.FsFile: its readable stream closes the file at its end, or the
-    // caller closed it already.
+    // A Deno.FsFile its stream (at its end) or the caller closed already.
     if (!(error instanceof Error && error.name === "BadResource")) throw error;
   }
   return true;
