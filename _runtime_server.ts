@@ -27,15 +27,13 @@ export interface NetAddr {
 
 /** What the runtime passes a fetch handler besides the request. */
 export interface ServeInfo {
-  /** The client's address. */
   remoteAddr: NetAddr;
 }
 
 /** How to listen. */
 export interface ListenOptions {
-  /** The address to bind. */
   hostname: string;
-  /** The port; 0 picks a free one. */
+  /** 0 picks a free port. */
   port: number;
   /** PEM certificate chain, for TLS. */
   cert?: string;
@@ -60,9 +58,7 @@ export interface RuntimeServer {
 
 /** The status and headers of a response, as `new Response` takes them. */
 export interface ResponseParts {
-  /** The status code, 200 to 599. */
   status: number;
-  /** The headers: an object, or `[name, value]` pairs. */
   headers: Record<string, string> | Array<[string, string]>;
 }
 
