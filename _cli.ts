@@ -1,11 +1,7 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
  * The command line of `simple_server.ts`: serve the demo app, or an app
- * module's export, until Ctrl-C or SIGTERM.
- *
- * ```sh
- * deno run -A simple_server.ts [--host H] [--port P] [--grace-period MS] [app.ts[:export]]
- * ```
+ * module's export, until Ctrl-C or SIGTERM (`usage` below).
  *
  * @module
  */
@@ -78,16 +74,6 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** What the command line asks for. */
-interface CliOptions {
-  host: string;
-  port: number;
-  gracePeriod: number;
-  module?: string;
-  exportName: string;
-  help: boolean;
-}
-
 /** The digits of `text` as a number up to `max`, else a `UsageError`. */
 function integer(text: string, max: number, message: string): number {
   const n = Number(text);
@@ -98,7 +84,7 @@ function integer(text: string, max: number, message: string): number {
 }
 
 /** Parses the command line (without the program). */
-function parseCommandLine(args: string[]): CliOptions {
+function parseCommandLine(args: string[]) {
   // Not strict: parseArgs' own messages quote unevenly (`as in '-- "--x"`).
   const { tokens } = parseArgs({
     args,
@@ -143,27 +129,11 @@ function parseCommandLine(args: string[]): CliOptions {
       }`,
     );
   }
-  let module: string | undefined;
-  let exportName = "default";
-  if (positionals.length === 1) {
-    const spec = positionals[0];
-    const match = /^(.+?):([A-Za-z_$][\w$]*)$/.exec(spec);
-    // "C:x" is a Windows drive, not an export.
-    if (match && !/^[A-Za-z]$/.test(match[1])) {
-      module = match[1];
-      exportName = match[2];
-    } else {
-      module = spec;
-    }
-  }
-  return {
-    host,
-    port,
-    gracePeriod,
-    module,
-    exportName,
-    help,
-  };
+  // MODULE:EXPORT, but a one-letter MODULE ("C:x") is a Windows drive.
+  const match = /^(.{2,}?):([A-Za-z_$][\w$]*)$/.exec(positionals[0] ?? "");
+  const module = match?.[1] ?? positionals[0];
+  const exportName = match?.[2] ?? "default";
+  return { host, port, gracePeriod, module, exportName, help };
 }
 
 /** Imports `exportName` of `module` (a path, or a URL). */
@@ -226,7 +196,7 @@ export async function main(
 ): Promise<void> {
   const { demoApp, makeServer, program = "simple_server.ts" } = server;
   const name = program.replace(/\.ts$/, "");
-  let options: CliOptions;
+  let options: ReturnType<typeof parseCommandLine>;
   let app: WSGIApplication = demoApp;
   try {
     options = parseCommandLine(args);

@@ -44,9 +44,8 @@ const encoder = new TextEncoder();
 
 /**
  * An `ErrorStream` over a `WritableStream<Uint8Array>`: `write` is
- * synchronous, the bytes go out in call order, and `drain()` resolves once
- * all of them were taken. A failing sink is ignored after the first error:
- * error output must never break a response.
+ * synchronous and the bytes go out in call order. A failing sink is ignored
+ * after the first error: error output must never break a response.
  */
 export class WritableErrorStream extends TextStream {
   #writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -67,11 +66,6 @@ export class WritableErrorStream extends TextStream {
     this.#pending = this.#pending.then(() => writer.write(bytes)).catch(() => {
       this.#failed = true;
     });
-  }
-
-  /** Resolves once everything written so far was taken by the sink. */
-  drain(): Promise<void> {
-    return this.#pending;
   }
 
   /** Waits for pending writes, then releases the stream's lock. */

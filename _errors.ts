@@ -22,16 +22,8 @@
  * ```
  */
 export class AssertionError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was wrong, and what was expected.
-   * @param options The `cause`, if any.
-   */
-  constructor(message = "", options?: ErrorOptions) {
-    super(message, options);
-    this.name = "AssertionError";
-  }
+  /** `"AssertionError"`. */
+  override name = "AssertionError";
 }
 
 /**
@@ -74,16 +66,11 @@ export class RequestBodyTooLargeError extends RangeError {
 }
 
 /** Error codes and names by which runtimes report a peer that went away. */
-const DISCONNECT_CODES = new Set([
-  "EPIPE",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "ERR_STREAM_DESTROYED",
-  "BrokenPipe",
-  "ConnectionReset",
-  "ConnectionAborted",
-]);
+const DISCONNECT_CODES = new Set(
+  ("EPIPE ECONNRESET ECONNABORTED ERR_STREAM_PREMATURE_CLOSE " +
+    "ERR_STREAM_DESTROYED BrokenPipe ConnectionReset ConnectionAborted")
+    .split(" "),
+);
 
 /**
  * Whether `error` means the client went away: a `ClientDisconnectedError`,

@@ -82,13 +82,9 @@ type ReadResult = Awaited<
 const SETTLE_TICKS = 16;
 
 /**
- * The body as a one-chunk array when it is already complete (its stream
- * ends right after its first chunk, which a `new Response(text)` does), so
- * the engine sends its `Content-Length`; else a stream of the same chunks.
- * The end is seen without waiting: the second read counts only if it
- * settles within a few microtasks (as a closed stream's does), never after
- * I/O or a timer, so no block of a body still being made waits for the
- * next one.
+ * The body as a one-chunk array when its stream ends right after its first
+ * chunk within a few microtasks (a `new Response(text)`), so the engine sends
+ * its `Content-Length`; else a stream of the same chunks, never delayed.
  */
 async function wholeOrStream(
   body: ReadableStream<Uint8Array>,
@@ -149,9 +145,8 @@ function requestFromEnviron(
     sentType = !!type && original.has("content-type");
     sentLength = !!length && original.has("content-length");
   } else {
-    // CGI servers give a bodyless GET CONTENT_LENGTH "0" (lighttpd), and
-    // Python's servers give every request a CONTENT_TYPE: a length counts
-    // unless it is "0" on a GET or HEAD, a type only with a body.
+    // lighttpd gives a bodyless GET CONTENT_LENGTH "0", Python's servers
+    // give every request a CONTENT_TYPE: each counts only with a body.
     sentLength = !!length &&
       !(length === "0" && (method === "GET" || method === "HEAD"));
     sentType = !!type &&

@@ -29,24 +29,11 @@ export function isBodyError(error: unknown): boolean {
 
 /** Options of {@linkcode WSGIInput}. */
 export interface WSGIInputOptions {
-  /**
-   * Bytes the stream may deliver at most (the request's `CONTENT_LENGTH`);
-   * the input never reads past it. `Infinity` means no limit.
-   * @default {undefined}
-   */
+  /** Bytes read at most (`CONTENT_LENGTH`); `Infinity` or none: no limit. */
   limit?: number;
-  /**
-   * For an unbounded (chunked) body: once more than this many bytes arrive,
-   * reads reject with a `RangeError`. `Infinity` means no limit.
-   * @default {undefined}
-   */
+  /** Past this many bytes, reads reject with a `RangeError`. */
   maxSize?: number;
-  /**
-   * Whether `limit` is a length the stream promised (a request's
-   * `Content-Length`): a stream that ends before it is a client that hung
-   * up mid-body, and reads reject with a `ClientDisconnectedError`.
-   * @default {false}
-   */
+  /** `limit` is promised (`Content-Length`): ending short is a hang-up. */
   declared?: boolean;
 }
 
@@ -129,13 +116,9 @@ async function quietly(promise: Promise<unknown>): Promise<void> {
 const SETTLED: Promise<void> = Promise.resolve();
 
 /**
- * `wsgi.input`: reads a `ReadableStream<Uint8Array>` (a request body) with
- * Python's `BufferedReader` semantics, never past `limit`.
- *
- * The input owns the stream once it reads from it: it takes the stream's
- * reader on the first read that needs bytes and keeps it. A read rejects
- * with a `TypeError` for a bad size, a `RangeError` once the body grows past
- * `maxSize`, or the stream's own error; every array it gives is fresh.
+ * `wsgi.input`: a request body read with Python's `BufferedReader`
+ * semantics, never past `limit`; it takes the stream's reader at the first
+ * read that needs bytes, and every array it gives is fresh.
  */
 export class WSGIInput implements InputStream {
   #stream: ReadableStream<Uint8Array> | null;
@@ -214,11 +197,7 @@ export class WSGIInput implements InputStream {
   }
 
   /** The lines of the input, as `for line in wsgi.input` gives them. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<
-    Uint8Array<ArrayBuffer>,
-    void,
-    undefined
-  > {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>> {
     for (;;) {
       const line = await this.readline();
       if (line.byteLength === 0) return;
@@ -227,10 +206,8 @@ export class WSGIInput implements InputStream {
   }
 
   /**
-   * Cancels the stream and drops buffered bytes: later reads, and reads
-   * still waiting for the stream, resolve with empty arrays. The stream is
-   * cancelled if this input took its reader or nobody holds a lock on it.
-   * Never rejects.
+   * Cancels the stream (unless another reader locked it) and drops what is
+   * buffered: reads, even those waiting, resolve empty. Never rejects.
    */
   async cancel(reason?: unknown): Promise<void> {
     if (this.#cancelled) return;
@@ -367,10 +344,8 @@ export class WSGIInput implements InputStream {
   }
 
   /**
-   * The stream's next chunk, `undefined` at its end. A byte stream reads
-   * into a CHUNK-byte buffer, until `want` bytes (or `limit`) are in if
-   * `full`: a `read(65536)` then gets its bytes in one buffer of its own,
-   * uncopied.
+   * The stream's next chunk, `undefined` at its end; a byte stream fills a
+   * CHUNK buffer (to `want` bytes if `full`, so a `read(n)` is not copied).
    */
   async #next(want: number, full: boolean): Promise<unknown> {
     const reader = this.#reader!;
@@ -400,11 +375,7 @@ export class WSGIInput implements InputStream {
     return new Uint8Array(buffer, 0, filled);
   }
 
-  /**
-   * Hands out the first `n` buffered bytes: the head chunk itself when it is
-   * exactly that and fills its own buffer (the stream gave it up), else a
-   * fresh copy.
-   */
+  /** Hands out the first `n` buffered bytes: the head chunk, or a copy. */
   #take(n: number): Uint8Array<ArrayBuffer> {
     const first = this.#chunks[this.#head];
     let out: Uint8Array<ArrayBuffer>;

@@ -68,10 +68,8 @@ const process = deno
   : (globalThis as { process?: ProcessLike }).process;
 
 /**
- * The runtime's name and version, as `Deno/2.9.5`, `Node/20.20.2` or
- * `Bun/1.4.4`; elsewhere its `navigator.userAgent` (workerd's is
- * `Cloudflare-Workers`), else `unknown`. workerd's `process` (Node's APIs in
- * a Worker) may have no `versions`.
+ * The runtime's name and version (`Deno/2.9.5`, `Node/20.20.2`), else its
+ * `navigator.userAgent` (workerd's `process` may have no `versions`).
  */
 export function runtimeVersion(): string {
   if (deno) return `Deno/${deno.version.deno}`;
@@ -165,9 +163,8 @@ export function pulledStream(
 }
 
 /**
- * Standard input as a `pulledStream`, unref'd between pulls: a paused pipe
- * still reads ahead, so a CGI script that read its `CONTENT_LENGTH` bytes
- * would otherwise wait for the server to close its standard input.
+ * Standard input, unref'd between pulls: a paused pipe still reads ahead,
+ * and a CGI script must not wait for the server to close it.
  */
 function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
   return pulledStream(stdin, {
@@ -185,8 +182,7 @@ function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
 const LISTENED = new WeakSet<NodeStreamLike>();
 
 function nodeWritable(stream: NodeStreamLike): WritableStream<Uint8Array> {
-  // A closed pipe (EPIPE) also reaches each write's callback, as a hang-up:
-  // the event must not end the process as an unhandled error.
+  // A closed pipe (EPIPE) reaches each write's callback: the event must not.
   if (!LISTENED.has(stream)) {
     LISTENED.add(stream);
     stream.on("error", () => {});
@@ -318,12 +314,9 @@ function ancestors(readProc: boolean): string {
 }
 
 /**
- * Calls `handler` once npm, when npm started this process (`npx`, `npm
- * start`), has gone: npm does not pass SIGTERM on to the command it runs,
- * and its shell (or Deno's npm wrapper) leaves it running when killed. The
- * process then has a new parent, or its parent has: checked twice a second.
- * Deno needs `--allow-env` (and `--allow-read` for `/proc`) to watch: it is
- * never asked for them.
+ * Calls `handler` once the npm that started this process is gone (npm does
+ * not pass SIGTERM on): a new parent, or grandparent, checked twice a second.
+ * On Deno only with `--allow-env` (and `--allow-read` for `/proc`) granted.
  */
 export function onNpmGone(handler: () => void): () => void {
   const startedByNpm = deno
@@ -376,8 +369,7 @@ export function processEnv(): Record<string, string> {
 export function rawProcessEnv(): Map<string, Uint8Array> | undefined {
   let bytes: Uint8Array | undefined;
   try {
-    // Deno reads it only with --allow-all: asked first, so that a run with
-    // --allow-env alone is not stopped by a permission prompt.
+    // Needs --allow-all: asked first, so that --allow-env alone never prompts.
     if (
       deno?.readFileSync && deno.build.os === "linux" &&
       denoGranted({ name: "read", path: PROC_ENVIRON })

@@ -1,11 +1,7 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
- * The light response of the Node edge: a `Response` that
- * `_runtime_server_node.ts` writes straight from its bytes or stream (no
- * body stream, no `Headers`), and a real `Response` to any other reader,
- * made on first use: a web `Response` with a body costs more on Node than
- * a whole raw `node:http` answer. Free of `node:*`, so the server
- * makes its responses without waiting for the Node edge to load.
+ * The Node edge's light response (a web `Response` costs more on Node than a
+ * raw answer), free of `node:*` so that it needs no wait for the edge to load.
  *
  * @module
  */
@@ -100,16 +96,9 @@ function checkHeader(name: string, value: string): void {
 }
 
 /**
- * A response for this bridge to write straight from `body` (no body
- * stream, no `Headers`): a `Response` to anything else, made on first use.
- * It checks what `new Response` checks, throwing the same errors.
- *
- * @param body The bytes, a stream, or `null`.
- * @param init The status and headers (an object, or pairs).
- * @returns The response.
- * @throws {RangeError} For a status outside 200–599.
- * @throws {TypeError} For a header name that is not a token, a value with
- *   NUL, CR or LF, or a body with status 204, 205 or 304.
+ * A response the Node edge writes straight from `body` (a real `Response`
+ * to any other reader, made on first use), checked as `new Response` checks:
+ * `RangeError` for a status outside 200–599, else `TypeError`.
  */
 export function lightResponse(
   body: Uint8Array | ReadableStream<Uint8Array> | null,
@@ -137,10 +126,8 @@ export function lightResponse(
 }
 
 /**
- * Checks `headers` as `new Response` does, and makes the `writeHead` list
- * (values trimmed; no `Content-Length` on 204 and 304, only `0` on 205;
- * for a body known whole, its `Content-Length` unless the headers have one),
- * sized exactly: one look to check and count, one to fill.
+ * Checks `headers` as `new Response` does, and makes the `writeHead` list:
+ * values trimmed, `Content-Length` dropped, added or kept as HTTP needs.
  */
 function checkedHead(
   status: number,
@@ -167,11 +154,7 @@ function checkedHead(
   let at = 0;
   for (let i = 0; i < pairs.length; i++) {
     const name = pairs[i][0];
-    if (
-      dropLength && lengths !== 0 && isLengthName(name)
-    ) {
-      continue;
-    }
+    if (dropLength && lengths !== 0 && isLengthName(name)) continue;
     list[at++] = name;
     list[at++] = trimValue(pairs[i][1]);
   }

@@ -27,15 +27,13 @@ export interface NetAddr {
 
 /** What the runtime passes a fetch handler besides the request. */
 export interface ServeInfo {
-  /** The client's address. */
   remoteAddr: NetAddr;
 }
 
 /** How to listen. */
 export interface ListenOptions {
-  /** The address to bind. */
   hostname: string;
-  /** The port; 0 picks a free one. */
+  /** 0 picks a free port. */
   port: number;
   /** PEM certificate chain, for TLS. */
   cert?: string;
@@ -60,9 +58,7 @@ export interface RuntimeServer {
 
 /** The status and headers of a response, as `new Response` takes them. */
 export interface ResponseParts {
-  /** The status code, 200 to 599. */
   status: number;
-  /** The headers: an object, or `[name, value]` pairs. */
   headers: Record<string, string> | Array<[string, string]>;
 }
 
@@ -74,18 +70,11 @@ export type ServeHandler = (
 
 interface DenoServe {
   serve(
-    options: {
-      hostname: string;
-      port: number;
-      cert?: string;
-      key?: string;
+    options: ListenOptions & {
       onListen?(addr: NetAddr): void;
       onError?(error: unknown): Response;
     },
-    handler: (
-      request: Request,
-      info: ServeInfo,
-    ) => Response | Promise<Response>,
+    handler: ServeHandler,
   ): { addr: NetAddr; shutdown(): Promise<void>; unref(): void };
 }
 
@@ -116,10 +105,8 @@ export function listen(
         headers: Object.fromEntries(ERROR_HEADERS),
       }),
   }, (request, info) => {
-    // Deno.serve refuses two Host fields, not one that is not a host
-    // (RFC 9112 section 3.2): answered here, before the app runs, as on
-    // Node. An HTTP/1.1 request with no Host cannot be told from a legal
-    // HTTP/1.0 one (a web Request has no version): both are served.
+    // Deno.serve lets a Host that is not a host through (RFC 9112 section
+    // 3.2); a missing one is served (a web Request has no version).
     const host = request.headers.get("host");
     if (host !== null && host !== "" && !HOST_REGEXP.test(host)) {
       return new Response(BAD_REQUEST_TEXT, {
@@ -134,23 +121,14 @@ export function listen(
     addr,
     ready: Promise.resolve(addr),
     shutdown: () => server.shutdown(),
-    // Deno cannot cut a connection that waits for its client: it only
-    // stops the server from keeping the process alive.
+    // Deno cannot cut a connection waiting for its client: only unref.
     abandon: () => server.unref(),
   };
 }
 
 /**
- * Makes the `Response` a server from `listen` sends: a web `Response` on
- * Deno; elsewhere a light one the Node edge writes without a body stream
- * (a web `Response` to any other reader, made on first use). Same checks
- * and errors as `new Response`.
- *
- * @param body The bytes, a stream, or `null`.
- * @param init The status and headers.
- * @returns The response.
- * @throws {RangeError} For a status outside 200–599.
- * @throws {TypeError} For a bad header name or value.
+ * The `Response` for `listen`'s server to send: a web one on Deno, a light
+ * one elsewhere (`lightResponse`); either throws as `new Response` does.
  */
 export function makeResponse(
   body: Uint8Array | ReadableStream<Uint8Array> | null,
@@ -180,13 +158,8 @@ function listenElsewhere(
     },
     ready,
     async shutdown(): Promise<void> {
-      let running: RuntimeServer;
-      try {
-        running = await server;
-      } catch {
-        return; // never listened
-      }
-      await running.shutdown();
+      const running = await server.catch(() => undefined); // never listened
+      await running?.shutdown();
     },
     abandon(): void {
       server.then((running) => running.abandon(), () => {});

@@ -1,14 +1,8 @@
 // Copyright 2026 the wsgiref authors. MIT license.
 /**
- * The runtime edge of the server on Node (and any runtime with `node:http`
- * but no `Deno.serve`): a small bridge from `node:http` to a fetch handler,
- * loaded by `_runtime_server.ts` only when not on Deno.
- *
- * It keeps `Deno.serve`'s behaviour (docs/development.md lists it) and, as
- * web objects cost more on Node than a raw answer, hands the handler a lazy
- * request and writes `makeResponse`'s answer straight from its bytes.
- * With a certificate, HTTP/2 or HTTP/1.1 by ALPN, as Deno negotiates
- * (`_runtime_server_node_h2.ts`).
+ * The server's runtime edge where there is no `Deno.serve`: `node:http` (with
+ * a certificate, HTTP/2 or HTTP/1.1 by ALPN) behaving as `Deno.serve` does
+ * (docs/development.md), with a lazy request in and light responses out.
  *
  * @module
  */
@@ -115,10 +109,8 @@ export async function listen(
     response: Response,
     hasBody: boolean,
   ): void {
-    // A body the app never read (a 413 on its declared length…) is not
-    // read now either: the connection closes after the answer, as on Deno,
-    // instead of Node draining up to the whole declared length. (A request
-    // without a body is not `complete` yet in the turn it arrives.)
+    // A body the app never read (a 413…) is not drained: the connection
+    // closes after the answer, as on Deno.
     if (
       closing || (hasBody && !res.req.complete && !res.req.readableDidRead)
     ) {
@@ -131,15 +123,13 @@ export async function listen(
     }
   }
 
-  // With this listener Node leaves `100 Continue` to us: sent when the app
-  // first reads the body, so an app that answers without reading it (a
-  // 413, a redirect) spares the client the upload.
+  // Node then leaves `100 Continue` to us: sent when the app first reads
+  // the body, so an app that answers without reading it spares the upload.
   const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
     EXPECTING.add(res);
     onRequest(req, res);
   };
-  // A missing Host is refused by `requestState`, with the same text body
-  // as a bad one (Node's own 400 has none).
+  // `requestState` refuses a missing Host with a text body (Node's has none).
   const nodeOptions = {
     maxHeaderSize: MAX_HEADER_SIZE,
     requireHostHeader: false,
@@ -154,8 +144,7 @@ export async function listen(
     server.once("error", onError);
     server.listen({ host: options.hostname, port: options.port }, () => {
       server.off("error", onError);
-      // Later errors (an accept failing with EMFILE…) must not end the
-      // process: the server goes on with the connections it has.
+      // A later error (EMFILE on accept…) must not end the process.
       server.on("error", () => {});
       const bound = server.address();
       const port = typeof bound === "object" && bound !== null
@@ -230,7 +219,6 @@ function hostForUrl(hostname: string, port: number): string {
   return `${host}:${port}`;
 }
 
-// ---------------------------------------------------------------------------
 // The request
 
 /** What a lazy request holds until a real `Request` is needed. */
@@ -290,9 +278,8 @@ function realRequest(state: RequestState): Request {
   const body = requestBody(state);
   const controller = state.controller = new AbortController();
   state.res.once("close", () => controller.abort());
-  // A stream already being read cannot go into a Request: the real one then
-  // has no body, and `body` still gives the stream in use. `duplex` is
-  // required with a stream body on Node, and unknown to Deno's types.
+  // A stream already being read cannot go into a Request (`body` still gives
+  // it). `duplex` is required on Node, and unknown to Deno's types.
   return state.real = new Request(requestUrl(state), {
     method: state.method,
     headers: requestHeaders(state),
@@ -313,9 +300,8 @@ const LAZY_REQUEST: Request = lazyPrototype(
     body: requestBody,
   },
 );
-// For the environ: the origin-form target of a plain-HTTP request (its URL
-// need not be made), and the headers as received until `headers` was read
-// (a caller may change the `Headers`).
+// For the environ: the origin-form target (no URL made), and the headers as
+// received until `headers` was read (a caller may change the `Headers`).
 Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
   get(this: { [REQUEST_STATE]: RequestState }): string | undefined {
     const state = this[REQUEST_STATE];
@@ -344,10 +330,8 @@ function lazyRequest(state: RequestState): Request {
 }
 
 /**
- * The request's parts; `undefined` for a target or version Deno would
- * refuse;
- * `null` for a Host that is not a host, more than one Host field, or none
- * in an HTTP/1.1 request.
+ * The request's parts; `undefined` for a target or version Deno refuses,
+ * `null` for a bad Host, two Host fields, or none in HTTP/1.1.
  */
 function requestState(
   req: IncomingMessage,
@@ -357,8 +341,7 @@ function requestState(
 ): RequestState | null | undefined {
   const target = req.url ?? "";
   const h2 = http2Parts(req);
-  // Node takes `HTTP/2.0` (and any 1.x) on its HTTP/1 port; Deno refuses
-  // a version other than 1.0 and 1.1 with 400.
+  // Deno refuses any version but 1.0 and 1.1 (Node takes `HTTP/2.0`…).
   if (
     BAD_TARGET.test(target) ||
     (h2 === undefined && !OK_VERSION.test(req.httpVersion))
@@ -388,8 +371,7 @@ function requestState(
     host ||= h2.authority;
     hasBody ||= h2.hasBody;
   }
-  // A Host that is not a host (a path, user info, spaces…) would change
-  // what the URL means: refused.
+  // A Host that is not a host (a path, user info…) would change the URL.
   if (host !== "" && !HOST_REGEXP.test(host)) return null;
   // RFC 9112 section 3.2: an HTTP/1.1 request must have a Host field.
   if (hosts === 0 && req.httpVersionMinor === 1) return null;
@@ -427,8 +409,7 @@ function bodyStream(
   req: IncomingMessage,
   res: ServerResponse,
 ): ReadableStream<Uint8Array> {
-  // `Expect: 100-continue` (see checkContinue): the client waits for a
-  // go-ahead, sent on the first read, as Deno does.
+  // `Expect: 100-continue`: the go-ahead goes at the first read, as on Deno.
   let expecting = EXPECTING.has(res);
   return pulledStream(req, {
     pull(): void {
@@ -455,7 +436,6 @@ function hangUp(): Error {
   });
 }
 
-// ---------------------------------------------------------------------------
 // The response
 
 /** A header list for `writeHead`, and whether it has `Content-Length`. */
@@ -507,19 +487,14 @@ function fail(res: ServerResponse, error: unknown): void {
   if (!res.headersSent) {
     res.writeHead(500, ERROR_HEADERS).end(INTERNAL_ERROR);
   } else if (res.socket !== null && !isHttp2(res)) {
-    // Aborting the message: what was written goes out, then the connection
-    // closes, so the client sees the body was cut off.
+    // What was written goes out, then the close shows the body was cut off.
     res.socket.destroySoon();
   } else {
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
-/**
- * Writes `response` to `res`: status, headers, then the body, pulled. A
- * light response with its bytes is written at once; anything else settles
- * once written.
- */
+/** Writes `response`; a light one with its bytes at once, in this turn. */
 function sendResponse(
   res: ServerResponse,
   response: Response,
@@ -583,9 +558,8 @@ async function sendWebResponse(
 }
 
 /**
- * Pulls `reader` into `res`, one chunk at a time, waiting for `drain`
- * whenever Node's buffer is full; a hang-up cancels the stream, an error
- * of the stream cuts the message off.
+ * Pulls `reader` into `res`, waiting for `drain` when Node's buffer is full;
+ * a hang-up cancels the stream, an error of the stream cuts the message off.
  */
 async function pump(
   res: ServerResponse,

@@ -7,11 +7,8 @@
  * {@linkcode BaseCGIHandler}, {@linkcode CGIHandler} and
  * {@linkcode IISCGIHandler} (a `Status:` line, for CGI).
  *
- * The engine is async throughout: every write is awaited, so a slow output
- * slows the app (backpressure) and a large body is never buffered whole. The
- * app's body is closed exactly once, whatever happens. An error before the
- * headers are sent gives the `errorStatus` page; after, the response is cut
- * off. The stack goes to `wsgi.errors`, never to the client.
+ * Every write is awaited (backpressure), the body is closed exactly once, and
+ * an error gives the `errorStatus` page, or cuts a response already started.
  *
  * @example Usage
  * ```ts
@@ -189,9 +186,7 @@ export class SimpleHandler extends BaseHandler {
   }
 
   /** Nothing to do: each `_write` already waits for `stdout`. */
-  override _flush(): Promise<void> {
-    return Promise.resolve();
-  }
+  override async _flush(): Promise<void> {}
 }
 
 /**
@@ -304,18 +299,10 @@ export function fixIisPathInfo(environ: Record<string, string>): void {
   }
 }
 
-const REQUEST_KEYS = new Set([
-  "SCRIPT_NAME",
-  "PATH_INFO",
-  "QUERY_STRING",
-  "REQUEST_METHOD",
-  "AUTH_TYPE",
-  "CONTENT_TYPE",
-  "CONTENT_LENGTH",
-  "HTTPS",
-  "REMOTE_USER",
-  "REMOTE_IDENT",
-]);
+const REQUEST_KEYS = new Set(
+  ("SCRIPT_NAME PATH_INFO QUERY_STRING REQUEST_METHOD AUTH_TYPE CONTENT_TYPE " +
+    "CONTENT_LENGTH HTTPS REMOTE_USER REMOTE_IDENT").split(" "),
+);
 
 function needsTranscode(key: string): boolean {
   while (key.startsWith("REDIRECT_")) key = key.slice(9);
@@ -360,8 +347,7 @@ function bytesToLatin1(bytes: Uint8Array): string {
  */
 export function readEnviron(): Record<string, string> {
   const env = processEnv();
-  // Where the runtime decoded a value lossily (U+FFFD), or dropped it for not
-  // being UTF-8 (Deno does), take its exact bytes from /proc/self/environ.
+  // A value decoded lossily (U+FFFD) or dropped (Deno) comes from /proc.
   const raw = rawProcessEnv();
   for (const key of new Set([...Object.keys(env), ...(raw?.keys() ?? [])])) {
     if (!needsTranscode(key)) continue;

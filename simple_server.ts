@@ -228,10 +228,7 @@ export class WSGIServer {
       this.serverPort = addr.port;
       this.baseEnviron.SERVER_PORT = String(addr.port);
       onListen?.(addr);
-    }, () => {
-      // A listen error (a port in use, on Node) reaches the caller through
-      // ready(); it must not also be an unhandled rejection here.
-    });
+    }, () => {}); // a listen error reaches the caller through ready()
     if (options.signal?.aborted) void this.shutdown();
     options.signal?.addEventListener("abort", () => void this.shutdown(), {
       once: true,
@@ -305,8 +302,7 @@ export class WSGIServer {
       logHandlerError(handler.getStderr(), handler.clientAddress, error);
       throw error;
     }
-    // Active (a forced shutdown aborts it) until its response is over;
-    // `RESOLVED` says it was over at once.
+    // Active (a forced shutdown aborts it) until its response is over.
     const finished = handler.finished;
     if (finished !== RESOLVED) {
       const active = this.#active;
@@ -320,11 +316,7 @@ export class WSGIServer {
     return made ?? this.#byDeadline(response);
   }
 
-  /**
-   * `response`, or a `503` if it is still unmade when a shutdown's grace
-   * period ends: an app that never answers must not hold its connection
-   * (and the process) open.
-   */
+  /** `response`, or a `503` if still unmade when the grace period ends. */
   #byDeadline(response: Promise<Response>): Promise<Response> {
     return new Promise<Response>((resolve, reject) => {
       const cut = (): void => resolve(unavailable());
@@ -339,12 +331,7 @@ export class WSGIServer {
     });
   }
 
-  /**
-   * Serves a queued request: a handler that fails gives its client the
-   * runtime's 500, and the server goes on.
-   *
-   * @returns The handler, unless its class could not make one.
-   */
+  /** Serves a queued request; a handler that fails gets the runtime's 500. */
   #serveQueued(queued: Queued): WSGIRequestHandler | undefined {
     let handler: WSGIRequestHandler | undefined;
     try {
@@ -417,9 +404,7 @@ export class WSGIServer {
         const cut = [...this.#active];
         for (const handler of cut) handler.abort();
         for (const answer of this.#unanswered) answer();
-        // Each cut body's close() runs at its next write, and the runtime
-        // still waits for a client that stopped reading: give both a
-        // moment, then stop waiting (a body stuck in an await never ends).
+        // Give each cut body's close() and the runtime a moment, no more.
         let drainTimer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
           Promise.all([
@@ -456,11 +441,7 @@ export class WSGIServer {
   }
 }
 
-/**
- * The handler behind each request: `FetchHandler` with the environ of
- * `getEnviron()`, the runtime edge's response, and the log line at
- * `close()` (as Python's `ServerHandler`).
- */
+/** `FetchHandler` with `getEnviron()`'s environ and a log line at `close()`. */
 class ServerHandler extends FetchHandler {
   override serverSoftware: string | undefined = SOFTWARE_VERSION;
   readonly requestHandler: WSGIRequestHandler;
@@ -506,8 +487,7 @@ class ServerHandler extends FetchHandler {
       try {
         logResponse(requestHandler, this.status, this.bytesSent);
       } catch (error) {
-        // A logRequest or logMessage that throws: reported as Python's
-        // socketserver reports an error of the handler.
+        // A logRequest or logMessage that throws, reported as socketserver does.
         logHandlerError(
           requestHandler.getStderr(),
           requestHandler.clientAddress,
@@ -677,10 +657,7 @@ export class WSGIRequestHandler {
   }
 }
 
-/**
- * Logs an error of a handler class (not of the app: that one the handler
- * logs itself) as Python's socketserver `handle_error` does.
- */
+/** Logs an error of a handler class as Python's socketserver `handle_error`. */
 function logHandlerError(
   stderr: ErrorStream,
   from: NetAddr | undefined,
@@ -703,8 +680,7 @@ function fillEnviron(
   env: Record<string, unknown>,
 ): void {
   const server = requestHandler.server;
-  // Object.assign, not a spread: V8 makes later additions to a spread copy
-  // slow (docs/npm.md).
+  // Object.assign, not a spread (docs/npm.md).
   Object.assign(env, server.baseEnviron);
   addRequestVars(env, requestHandler.request, {
     serverName: server.serverName,
@@ -847,8 +823,7 @@ export function makeServer(
 }
 
 if (import.meta.main) {
-  // Not awaited: an app module the CLI loads may import this module, which
-  // must have finished evaluating by then (and `require()` refuses a module
-  // with a top-level await).
+  // Not awaited: an app module the CLI loads may import this one (and
+  // `require()` refuses a module with a top-level await).
   import("./_cli.ts").then(({ main }) => main({ demoApp, makeServer }));
 }

@@ -6,15 +6,9 @@
  * (`setupTestingDefaults`), the hop-by-hop header check (`isHopByHop`) and
  * `FileWrapper`, which turns a file-like object into a response body.
  *
- * Environ strings are PEP 3333 "native strings": each code point 0–255 stands
- * for one byte (ISO-8859-1). The URI functions percent-encode those bytes
- * exactly as Python's `urllib.parse.quote(…, encoding="latin1")` does, and
- * throw a `TypeError` for a code point above U+00FF (Python raises
- * `UnicodeEncodeError`).
- *
- * Python's `None` is `undefined` here: a key whose value is `undefined` counts
- * as missing for the URI functions and `shiftPathInfo`, while
- * `setupTestingDefaults` only fills keys that are not there at all (`in`).
+ * Environ strings are PEP 3333 "native strings" (one code point per byte);
+ * Python's `None` is `undefined`, so a key set to `undefined` counts as
+ * missing, except to `setupTestingDefaults`, which tests `in`.
  *
  * @example Usage
  * ```ts
@@ -46,8 +40,7 @@ import { typeName } from "./_quote.ts";
 import { WSGIInput } from "./_input.ts";
 import type { FileLike, WSGIEnvironment } from "./types.ts";
 
-// The types these signatures mention, so that this entry point documents
-// (and `deno doc --lint util.ts` checks) on its own.
+// The types its signatures mention, so that this entry point documents alone.
 export type {
   ErrorStream,
   FileLike,
@@ -75,11 +68,7 @@ function requiredString(
   return value;
 }
 
-/**
- * Reads an optional environ string the way Python's `environ.get(key)` is
- * used with a truth test: a falsy value (missing, `undefined`, `null`, `""`)
- * gives `""`; any other non-string is a `TypeError`.
- */
+/** Python's `environ.get(key)` in a truth test: a falsy value gives `""`. */
 function truthyString(
   environ: Readonly<Record<string, unknown>>,
   key: string,
@@ -97,54 +86,20 @@ function notString(key: string, value: unknown): TypeError {
   );
 }
 
-/** Views any environ as a record, for the internal readers above. */
-function asRecord(
-  environ: Readonly<Partial<WSGIEnvironment>>,
-): Readonly<Record<string, unknown>> {
-  return environ as Readonly<Record<string, unknown>>;
-}
-
 // Quoting: Python's urllib.parse.quote(s, safe, encoding="latin1")
 
-const ALWAYS_SAFE =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~";
+/** What `quote(SCRIPT_NAME)` escapes: Python's default `safe="/"`. */
+const SCRIPT_NAME_UNSAFE = /[^A-Za-z0-9_.~/-]/g;
+/** What `quote(PATH_INFO, safe="/;=,")` escapes. */
+const PATH_INFO_UNSAFE = /[^A-Za-z0-9_.~/;=,-]/g;
 
-/** For each byte: itself when it is safe, else `%XX` with uppercase hex. */
-function quoteTable(safe: string): readonly string[] {
-  const table: string[] = [];
-  for (let byte = 0; byte < 256; byte++) {
-    const char = String.fromCharCode(byte);
-    table.push(
-      (ALWAYS_SAFE + safe).includes(char)
-        ? char
-        : "%" + byte.toString(16).toUpperCase().padStart(2, "0"),
-    );
-  }
-  return Object.freeze(table);
-}
-
-/** `quote(SCRIPT_NAME)`: Python's default `safe="/"`. */
-const SCRIPT_NAME_TABLE = quoteTable("/");
-const SCRIPT_NAME_PLAIN = /^[A-Za-z0-9_.~/-]*$/;
-/** `quote(PATH_INFO, safe="/;=,")`. */
-const PATH_INFO_TABLE = quoteTable("/;=,");
-const PATH_INFO_PLAIN = /^[A-Za-z0-9_.~/;=,-]*$/;
-
-/** Percent-encodes the ISO-8859-1 bytes of `value` that `table` does not keep. */
-function quote(
-  value: string,
-  key: string,
-  table: readonly string[],
-  plain: RegExp,
-): string {
-  if (plain.test(value)) return value;
-  let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code > 0xff) throw latin1Error(value, i, key);
-    out += table[code];
-  }
-  return out;
+/** Percent-encodes (`%XX`, uppercase) the ISO-8859-1 bytes `unsafe` matches. */
+function quote(value: string, key: string, unsafe: RegExp): string {
+  return value.replace(unsafe, (char, index: number) => {
+    const code = char.charCodeAt(0);
+    if (code > 0xff) throw latin1Error(value, index, key);
+    return "%" + code.toString(16).toUpperCase().padStart(2, "0");
+  });
 }
 
 /** The error for a code point above U+00FF, worded like Python's `UnicodeEncodeError`. */
@@ -185,7 +140,7 @@ function latin1Error(value: string, index: number, key: string): TypeError {
 export function guessScheme(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): "http" | "https" {
-  const https = asRecord(environ)["HTTPS"];
+  const https = environ["HTTPS"];
   return https === "1" || https === "yes" || https === "on" ? "https" : "http";
 }
 
@@ -228,7 +183,7 @@ export function guessScheme(
 export function applicationUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): string {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   const scheme = requiredString(env, "wsgi.url_scheme", "applicationUri()");
   let url = scheme + "://";
   const host = truthyString(env, "HTTP_HOST");
@@ -240,8 +195,7 @@ export function applicationUri(
     if (port !== (scheme === "https" ? "443" : "80")) url += ":" + port;
   }
   const scriptName = truthyString(env, "SCRIPT_NAME") || "/";
-  return url +
-    quote(scriptName, "SCRIPT_NAME", SCRIPT_NAME_TABLE, SCRIPT_NAME_PLAIN);
+  return url + quote(scriptName, "SCRIPT_NAME", SCRIPT_NAME_UNSAFE);
 }
 
 /**
@@ -285,18 +239,13 @@ export function requestUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
   includeQuery = true,
 ): string {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   let url = applicationUri(environ);
   const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
   if (typeof rawPathInfo !== "string") {
     throw notString("PATH_INFO", rawPathInfo);
   }
-  const pathInfo = quote(
-    rawPathInfo,
-    "PATH_INFO",
-    PATH_INFO_TABLE,
-    PATH_INFO_PLAIN,
-  );
+  const pathInfo = quote(rawPathInfo, "PATH_INFO", PATH_INFO_UNSAFE);
   url += env["SCRIPT_NAME"] ? pathInfo : pathInfo.slice(1);
   if (includeQuery) {
     const query = truthyString(env, "QUERY_STRING");
@@ -392,7 +341,7 @@ function normpath(path: string): string {
 export function shiftPathInfo(
   environ: Partial<WSGIEnvironment>,
 ): string | undefined {
-  const env = asRecord(environ);
+  const env: Readonly<Record<string, unknown>> = environ;
   const pathInfo = env["PATH_INFO"];
   if (!pathInfo) return undefined;
   if (typeof pathInfo !== "string") throw notString("PATH_INFO", pathInfo);
@@ -487,15 +436,12 @@ export function setupTestingDefaults(
   setDefault("wsgi.run_once", false);
   setDefault("wsgi.multithread", false);
   setDefault("wsgi.multiprocess", false);
-  if (!("wsgi.input" in environ)) environ["wsgi.input"] = new WSGIInput();
-  if (!("wsgi.errors" in environ)) {
-    environ["wsgi.errors"] = new MemoryErrorStream();
-  }
-  if (!("wsgi.url_scheme" in environ)) {
-    environ["wsgi.url_scheme"] = guessScheme(
-      environ as Readonly<Partial<WSGIEnvironment>>,
-    );
-  }
+  setDefault("wsgi.input", new WSGIInput());
+  setDefault("wsgi.errors", new MemoryErrorStream());
+  setDefault(
+    "wsgi.url_scheme",
+    guessScheme(environ as Partial<WSGIEnvironment>),
+  );
   const scheme = environ["wsgi.url_scheme"];
   if (scheme === "http") setDefault("SERVER_PORT", "80");
   else if (scheme === "https") setDefault("SERVER_PORT", "443");
@@ -558,8 +504,7 @@ export function isHopByHop(name: string): boolean {
       `isHopByHop() needs a header name string, got ${typeName(name)}`,
     );
   }
-  // Most names cannot be one of the eight by their length alone: skip the
-  // lower-casing (this runs for every header of every response).
+  // The length rules most names out without lower-casing (every header).
   return HOP_BY_HOP_LENGTHS.has(name.length) &&
     HOP_BY_HOP_HEADERS.has(name.toLowerCase());
 }
@@ -624,8 +569,7 @@ async function closeOwner(owner: Closable): Promise<boolean> {
   try {
     await owner.close();
   } catch (error) {
-    // Deno.FsFile: its readable stream closes the file at its end, or the
-    // caller closed it already.
+    // A Deno.FsFile its stream (at its end) or the caller closed already.
     if (!(error instanceof Error && error.name === "BadResource")) throw error;
   }
   return true;
@@ -635,10 +579,8 @@ async function closeOwner(owner: Closable): Promise<boolean> {
  * Wraps a file-like object as an async iterable of byte chunks: a response
  * body that a server can send, and Python's `wsgi.file_wrapper`.
  *
- * `filelike` is, checked in this order: a `ReadableStream<Uint8Array>`;
- * anything with a `readable` stream (a `Deno.FsFile`); an (async) iterable of
- * `Uint8Array` chunks; an object with a Python-style `read(size)` (sync or
- * async) whose empty (or falsy) result marks the end.
+ * `filelike` is a {@linkcode FileLike}, tried in the order given there; a
+ * falsy result of `read(size)` also marks the end.
  *
  * Unlike Python's, it is iterable only with `for await`, one read per step.
  * Once the source ended, or after `close()`, a new iteration yields nothing;
@@ -729,30 +671,25 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
   > {
     if (this.#done) return;
     const source = this.#source;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let next: () => unknown;
     if (source.kind === "stream") {
-      const reader = source.stream.getReader();
-      this.#reader = reader;
-      try {
-        while (!this.#done) {
-          const result = await reader.read();
-          if (result.done) {
-            this.#done = true;
-            return;
-          }
-          if (this.#done) return;
-          yield toChunk(result.value);
-        }
-      } finally {
-        // close() takes the reader over if it runs meanwhile.
-        if (this.#reader === reader) {
-          this.#reader = undefined;
-          reader.releaseLock();
-        }
-      }
+      reader = this.#reader = source.stream.getReader();
+      next = () => reader!.read();
     } else if (source.kind === "iterable") {
       const iterator = this.#iterator ??= source.open();
+      next = () => iterator.next();
+    } else {
+      const owner = source.owner;
+      next = async () => {
+        const value: unknown = await owner.read(this.blksize);
+        const done = !value || (value instanceof Uint8Array && !value.length);
+        return { done, value };
+      };
+    }
+    try {
       while (!this.#done) {
-        const result = await iterator.next();
+        const result = await next() as IteratorResult<unknown>;
         if (this.#done) return;
         if (result.done) {
           this.#done = true;
@@ -760,16 +697,11 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
         }
         yield toChunk(result.value);
       }
-    } else {
-      const owner = source.owner;
-      while (!this.#done) {
-        const data: unknown = await owner.read(this.blksize);
-        if (this.#done) return;
-        if (!data || (data instanceof Uint8Array && data.length === 0)) {
-          this.#done = true;
-          return;
-        }
-        yield toChunk(data);
+    } finally {
+      // close() takes the reader over if it runs meanwhile.
+      if (reader !== undefined && this.#reader === reader) {
+        this.#reader = undefined;
+        reader.releaseLock();
       }
     }
   }
@@ -812,21 +744,14 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
     if (source.kind === "stream") {
       const reader = this.#reader;
       this.#reader = undefined;
+      // A stream that errored already has nothing left to close.
       if (reader) {
-        try {
-          await reader.cancel();
-        } catch {
-          // Already errored: nothing left to close.
-        }
+        await reader.cancel().catch(() => {});
         reader.releaseLock();
       }
       if (source.owner && await closeOwner(source.owner)) return;
       if (!reader && !source.stream.locked) {
-        try {
-          await source.stream.cancel();
-        } catch {
-          // Already errored: nothing left to close.
-        }
+        await source.stream.cancel().catch(() => {});
       }
     } else if (source.kind === "iterable") {
       if (!wasDone) await this.#iterator?.return?.();

@@ -51,8 +51,7 @@ import type {
 import { FileWrapper, isHopByHop } from "./util.ts";
 
 export { AssertionError } from "./_errors.ts";
-// The types this entry point's signatures mention, so that it documents (and
-// `deno doc --lint validate.ts` checks) on its own, as handlers.ts does.
+// The types its signatures mention, so that this entry point documents alone.
 export type * from "./types.ts";
 
 /**
@@ -70,16 +69,8 @@ export type * from "./types.ts";
  * ```
  */
 export class WSGIWarning extends Error {
-  /**
-   * Makes the warning.
-   *
-   * @param message What is unwise, and why.
-   * @param options The `cause`, if any.
-   */
-  constructor(message = "", options?: ErrorOptions) {
-    super(message, options);
-    this.name = "WSGIWarning";
-  }
+  /** `"WSGIWarning"`. */
+  override name = "WSGIWarning";
 }
 
 /**
@@ -184,29 +175,31 @@ function fail(message: string): never {
   throw new AssertionError(message);
 }
 
-/** Methods Python's validator knows; others are warned about. */
-const KNOWN_METHODS = new Set([
-  "GET",
-  "HEAD",
-  "POST",
-  "OPTIONS",
-  "PATCH",
-  "PUT",
-  "DELETE",
-  "TRACE",
-]);
+/** Fails with `message`, then the value that was wrong and a `hint`. */
+function got(message: string, value: unknown, hint = ""): never {
+  fail(`${message} (got ${repr(value)})${hint}`);
+}
 
-const REQUIRED_KEYS = [
-  "REQUEST_METHOD",
-  "SERVER_NAME",
-  "SERVER_PORT",
-  "wsgi.version",
-  "wsgi.input",
-  "wsgi.errors",
-  "wsgi.multithread",
-  "wsgi.multiprocess",
-  "wsgi.run_once",
-] as const;
+const TEXT_HINT = ": encode text, e.g. with TextEncoder";
+/** What a body chunk that is not bytes should be, by its `typeof`. */
+const CHUNK_HINTS: Record<string, string> = {
+  string: TEXT_HINT,
+  number: ": a body is an iterable of Uint8Array chunks, not of numbers",
+};
+
+/** Methods Python's validator knows; others are warned about. */
+const KNOWN_METHODS = new Set(
+  "GET HEAD POST OPTIONS PATCH PUT DELETE TRACE".split(" "),
+);
+
+const REQUIRED_KEYS = (
+  "REQUEST_METHOD SERVER_NAME SERVER_PORT wsgi.version wsgi.input wsgi.errors " +
+  "wsgi.multithread wsgi.multiprocess wsgi.run_once"
+).split(" ");
+
+const BOOLEAN_KEYS = (
+  "wsgi.multithread wsgi.multiprocess wsgi.run_once wsgi.input_terminated"
+).split(" ");
 
 // The environ
 
@@ -275,28 +268,21 @@ function checkEnviron(
     fail(`wsgi.version should be a tuple (${repr(version)})`);
   }
   if (version.length !== 2 || version[0] !== 1 || version[1] !== 0) {
-    fail(`wsgi.version should be [1, 0] (got ${repr(version)})`);
+    got("wsgi.version should be [1, 0]", version);
   }
   const scheme = env["wsgi.url_scheme"];
   if (scheme !== "http" && scheme !== "https") {
     fail(`wsgi.url_scheme unknown: ${repr(scheme)}`);
   }
-  for (
-    const key of [
-      "wsgi.multithread",
-      "wsgi.multiprocess",
-      "wsgi.run_once",
-      "wsgi.input_terminated",
-    ]
-  ) {
+  for (const key of BOOLEAN_KEYS) {
     const value = env[key];
     if (value !== undefined && typeof value !== "boolean") {
-      fail(`${key} must be a boolean (got ${repr(value)})`);
+      got(`${key} must be a boolean`, value);
     }
   }
   const fileWrapper = env["wsgi.file_wrapper"];
   if (fileWrapper !== undefined && typeof fileWrapper !== "function") {
-    fail(`wsgi.file_wrapper must be a function (got ${repr(fileWrapper)})`);
+    got("wsgi.file_wrapper must be a function", fileWrapper);
   }
 
   checkInput(env["wsgi.input"]);
@@ -367,19 +353,13 @@ function checkSize(method: string, size: unknown): void {
   if (
     size !== undefined && !(typeof size === "number" && Number.isInteger(size))
   ) {
-    fail(
-      `wsgi.input.${method}() size must be an integer (got ${repr(size)})`,
-    );
+    got(`wsgi.input.${method}() size must be an integer`, size);
   }
 }
 
 function checkChunk(method: string, value: unknown, size: unknown): void {
   if (!(value instanceof Uint8Array)) {
-    fail(
-      `wsgi.input.${method}() must resolve with a Uint8Array (got ${
-        repr(value)
-      })`,
-    );
+    got(`wsgi.input.${method}() must resolve with a Uint8Array`, value);
   }
   if (typeof size === "number" && size >= 0 && value.length > size) {
     fail(
@@ -390,7 +370,7 @@ function checkChunk(method: string, value: unknown, size: unknown): void {
 
 function checkPromise(method: string, value: unknown): PromiseLike<unknown> {
   if (!isThenable(value)) {
-    fail(`wsgi.input.${method}() must return a Promise (got ${repr(value)})`);
+    got(`wsgi.input.${method}() must return a Promise`, value);
   }
   return value;
 }
@@ -468,21 +448,13 @@ class InputWrapper implements InputStream {
     );
     return settle(result, (lines) => {
       if (!Array.isArray(lines)) {
-        fail(
-          `wsgi.input.readlines() must resolve with an Array (got ${
-            repr(lines)
-          })`,
-        );
+        got("wsgi.input.readlines() must resolve with an Array", lines);
       }
       for (const line of lines) checkChunk("readlines", line, undefined);
     });
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<
-    Uint8Array<ArrayBuffer>,
-    void,
-    undefined
-  > {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array<ArrayBuffer>> {
     while (true) {
       const line = await this.readline();
       if (line.length === 0) return;
@@ -520,9 +492,7 @@ class ErrorWrapper implements ErrorStream {
       );
     }
     const s = args[0];
-    if (typeof s !== "string") {
-      fail(`wsgi.errors.write() needs a string (got ${repr(s)})`);
-    }
+    if (typeof s !== "string") got("wsgi.errors.write() needs a string", s);
     this.#errors.write(s);
   }
 
@@ -534,11 +504,7 @@ class ErrorWrapper implements ErrorStream {
     }
     const lines = args[0] as Iterable<unknown>;
     if (typeof lines?.[Symbol.iterator] !== "function") {
-      fail(
-        `wsgi.errors.writelines() needs an iterable of strings (got ${
-          repr(lines)
-        })`,
-      );
+      got("wsgi.errors.writelines() needs an iterable of strings", lines);
     }
     for (const line of lines) this.write(line);
   }
@@ -559,9 +525,7 @@ class ErrorWrapper implements ErrorStream {
 
 /** Checks the status; returns its code. */
 function checkStatus(status: unknown): number {
-  if (typeof status !== "string") {
-    fail(`Status must be of type string (got ${repr(status)})`);
-  }
+  if (typeof status !== "string") got("Status must be of type string", status);
   if (CONTROL_REGEXP.test(status)) {
     fail(`Control characters are not allowed in status: ${quote(status)}`);
   }
@@ -615,10 +579,10 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     }
     const [name, value] = item as [unknown, unknown];
     if (typeof name !== "string") {
-      fail(`Header name must be of type string (got ${repr(name)})`);
+      got("Header name must be of type string", name);
     }
     if (typeof value !== "string") {
-      fail(`Header value must be of type string (got ${repr(value)})`);
+      got("Header value must be of type string", value);
     }
     if (name.toLowerCase() === "status") {
       fail(
@@ -658,10 +622,8 @@ function checkHeaders(headers: unknown, warn: Warn): void {
 }
 
 /**
- * Python's `check_content_type`: a `Content-Type` in a 204 or 304 response
- * is a finding at once. A missing one is returned as the message to give if
- * content follows: Python finds it at once, which cries wolf on a correct
- * redirect or an empty `200` that has no content to type.
+ * Python's `check_content_type`, but a missing type is returned, to report
+ * only if content follows (an empty `200` or a redirect needs none).
  */
 function checkContentType(
   code: number,
@@ -745,8 +707,7 @@ class Exchange {
   #startResponse: StartResponse;
   /** `startResponse` was called (and accepted). */
   started = false;
-  code = 0;
-  /** Why the response may have no body (`"HEAD"`, `"204"`…), if so. */
+  /** What may have no body (`"A 204 response"`…), if so. */
   noBody: string | undefined = undefined;
   /** The `Content-Length` to compare the bytes with, if any. */
   declared: number | undefined = undefined;
@@ -792,16 +753,13 @@ class Exchange {
       ...args,
     );
     if (typeof write !== "function") {
-      fail(
-        `start_response must return the write function (got ${repr(write)})`,
-      );
+      got("start_response must return the write function", write);
     }
     this.started = true;
-    this.code = code;
     this.noBody = this.head
-      ? "HEAD"
+      ? "The response to a HEAD request"
       : code < 200 || code === 204 || code === 205 || code === 304
-      ? String(code)
+      ? `A ${code} response`
       : undefined;
     this.declared = this.head || code === 304 ? undefined : declared;
     this.untyped = untyped;
@@ -816,11 +774,8 @@ class Exchange {
     }
     const data = args[0];
     if (!(data instanceof Uint8Array)) {
-      fail(
-        `write() argument must be a Uint8Array (got ${repr(data)})${
-          typeof data === "string" ? ": encode text, e.g. with TextEncoder" : ""
-        }`,
-      );
+      const hint = typeof data === "string" ? TEXT_HINT : "";
+      got("write() argument must be a Uint8Array", data, hint);
     }
     if (this.closed) {
       fail("write() called after the response ended (its body was closed)");
@@ -840,7 +795,7 @@ class Exchange {
     }
     const promise = write(data);
     if (!isThenable(promise)) {
-      fail(`the server's write() must return a Promise (got ${repr(promise)})`);
+      got("the server's write() must return a Promise", promise);
     }
     const token = {};
     this.#writeToken = token;
@@ -856,11 +811,7 @@ class Exchange {
     if (length === 0) return;
     if (this.noBody !== undefined) {
       fail(
-        `${
-          this.noBody === "HEAD"
-            ? "The response to a HEAD request"
-            : `A ${this.noBody} response`
-        } must not have a body (the application sent ${length} bytes)`,
+        `${this.noBody} must not have a body (the application sent ${length} bytes)`,
       );
     }
     if (this.untyped !== undefined) fail(this.untyped);
@@ -881,15 +832,8 @@ class Exchange {
             "does) instead of yielding it",
         );
       }
-      fail(
-        `Iterator yielded non-bytestring (${repr(value)})${
-          typeof value === "string"
-            ? ": encode text, e.g. with TextEncoder"
-            : typeof value === "number"
-            ? ": a body is an iterable of Uint8Array chunks, not of numbers"
-            : ""
-        }`,
-      );
+      const hint = CHUNK_HINTS[typeof value] ?? "";
+      fail(`Iterator yielded non-bytestring (${repr(value)})${hint}`);
     }
     if (first && !this.started) fail(START_RESPONSE_LATE);
     this.count(value.length);
@@ -955,15 +899,13 @@ abstract class CheckedBody {
 
   protected step(result: unknown): IteratorResult<Uint8Array> {
     if (typeof result !== "object" || result === null) {
-      fail(
-        `The body's iterator must return an iterator result object from next() (got ${
-          repr(result)
-        })`,
+      got(
+        `The body's iterator must return an iterator result object from next()`,
+        result,
       );
     }
     const step = result as IteratorResult<unknown>;
-    // A step that was under way when the server closed the body (a hang-up,
-    // a shutdown) comes too late to matter.
+    // A step under way when the server closed the body comes too late.
     if (this.exchange.closed) return step as IteratorResult<Uint8Array>;
     if (step.done) {
       this.exchange.end();
@@ -1080,11 +1022,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const body = result as Record<PropertyKey, unknown>;
   if (typeof body !== "object" && typeof body !== "function") {
-    fail(
-      `The application must return an iterable of Uint8Array chunks (got ${
-        repr(result)
-      })`,
-    );
+    got("The application must return an iterable of Uint8Array chunks", result);
   }
   if (result instanceof FileWrapper || exchange.files.has(result as object)) {
     if (!exchange.started) {
@@ -1113,9 +1051,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
     );
   }
   if (body.close !== undefined && typeof body.close !== "function") {
-    fail(
-      `The body's close attribute must be a function (got ${repr(body.close)})`,
-    );
+    got("The body's close attribute must be a function", body.close);
   }
   if (Array.isArray(result) && !exchange.started) {
     fail(
@@ -1147,19 +1083,13 @@ function wrapFileWrapper(
     }
     const [filelike, blksize] = args;
     if (filelike === undefined || filelike === null) {
-      fail(
-        `wsgi.file_wrapper needs a file-like object (got ${repr(filelike)})`,
-      );
+      got("wsgi.file_wrapper needs a file-like object", filelike);
     }
     if (
       blksize !== undefined &&
       !(Number.isSafeInteger(blksize) && (blksize as number) > 0)
     ) {
-      fail(
-        `wsgi.file_wrapper block size must be a positive integer (got ${
-          repr(blksize)
-        })`,
-      );
+      got("wsgi.file_wrapper block size must be a positive integer", blksize);
     }
     const body = (factory as (...args: unknown[]) => ResponseBody)(...args);
     if (typeof body === "object" && body !== null) files.add(body);
@@ -1235,7 +1165,7 @@ export function validator(
     const [environ, startResponse] = args;
     checkEnviron(environ, warn);
     if (typeof startResponse !== "function") {
-      fail(`start_response must be a function (got ${repr(startResponse)})`);
+      got("start_response must be a function", startResponse);
     }
     const exchange = new Exchange(
       environ.REQUEST_METHOD,
