@@ -135,7 +135,7 @@ export function mountApp(
 const OWNER: unique symbol = Symbol("wsgiref.handler");
 
 /**
- * `pairs` without any `Content-Length` when the body is
+ * Drops from `pairs`, in place, every `Content-Length` when the body is
  * bytes: the runtime sets the bytes' own length (and builds a response with
  * only `Content-Type` much faster). The bytes were cut at a declared length;
  * one longer than the bytes would leave the client waiting for more. To
@@ -145,15 +145,16 @@ function dropLength(
   pairs: Array<[string, string]>,
   bodyLength: number,
   head: boolean,
-): Array<[string, string]> {
+): void {
   const length = head ? String(bodyLength) : undefined;
-  // A new list: shortening an array in place is a runtime call in V8.
-  const kept: Array<[string, string]> = [];
+  let kept = 0;
   for (let i = 0; i < pairs.length; i++) {
     const pair = pairs[i];
-    if (!isLengthName(pair[0]) || (head && pair[1] !== length)) kept.push(pair);
+    if (!isLengthName(pair[0]) || (head && pair[1] !== length)) {
+      pairs[kept++] = pair;
+    }
   }
-  return kept;
+  pairs.length = kept;
 }
 
 /** Whether a header name is `Server`, in any case. */
@@ -574,7 +575,7 @@ export class FetchHandler extends BaseHandler {
   override sendHeaders(): Promise<void> {
     this.cleanupHeaders();
     const headers = this.headers!;
-    let pairs = headers.items();
+    const pairs = headers.items();
     // One look: the app's declared length (the first), any length at all,
     // and a Server of the app's.
     let lengths = 0;
@@ -611,11 +612,8 @@ export class FetchHandler extends BaseHandler {
     // 204 and 205 carry no content, so no length of any (RFC 9110 8.6,
     // 15.3.6); a 304's may be the selected representation's.
     if (lengths > 0) {
-      if (body instanceof Uint8Array) {
-        pairs = dropLength(pairs, body.length, head);
-      } else if (code === 204 || code === 205) {
-        pairs = dropLength(pairs, 0, false);
-      }
+      if (body instanceof Uint8Array) dropLength(pairs, body.length, head);
+      else if (code === 204 || code === 205) dropLength(pairs, 0, false);
     }
     const response = this._makeResponse(body, {
       status: code,
