@@ -298,30 +298,14 @@ const LAZY_REQUEST: Request = lazyPrototype(
     method: (state) => state.method,
     headers: requestHeaders,
     body: requestBody,
+    // For the environ: the origin-form target (no URL made), and the headers
+    // as received until `headers` was read (a caller may change the `Headers`).
+    [REQUEST_TARGET]: (state) => state.secure ? undefined : state.target,
+    [HTTP_VERSION]: (state) => state.version,
+    [HEADER_PAIRS]: (state) =>
+      state.headers === undefined ? state.raw : undefined,
   },
 );
-// For the environ: the origin-form target (no URL made), and the headers as
-// received until `headers` was read (a caller may change the `Headers`).
-Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
-  get(this: { [REQUEST_STATE]: RequestState }): string | undefined {
-    const state = this[REQUEST_STATE];
-    return state.secure ? undefined : state.target;
-  },
-  configurable: true,
-});
-Object.defineProperty(LAZY_REQUEST, HTTP_VERSION, {
-  get(this: { [REQUEST_STATE]: RequestState }): string {
-    return this[REQUEST_STATE].version;
-  },
-  configurable: true,
-});
-Object.defineProperty(LAZY_REQUEST, HEADER_PAIRS, {
-  get(this: { [REQUEST_STATE]: RequestState }): string[] | undefined {
-    const state = this[REQUEST_STATE];
-    return state.headers === undefined ? state.raw : undefined;
-  },
-  configurable: true,
-});
 
 function lazyRequest(state: RequestState): Request {
   const request = Object.create(LAZY_REQUEST);
@@ -431,20 +415,16 @@ function bodyStream(
 }
 
 function hangUp(): Error {
-  return Object.assign(new Error("the client hung up"), {
-    code: "ECONNRESET",
-  });
+  return Object.assign(new Error("the client hung up"), { code: "ECONNRESET" });
 }
 
 // The response
 
 /** A header list for `writeHead`, and whether it has `Content-Length`. */
-interface HeadList {
+function responseHead(response: Response): {
   list: string[];
   hasLength: boolean;
-}
-
-function responseHead(response: Response): HeadList {
+} {
   const list: string[] = [];
   let hasLength = false;
   // 204 and 304 send none, 205 only 0 (added with the empty body)

@@ -175,6 +175,18 @@ function fail(message: string): never {
   throw new AssertionError(message);
 }
 
+/** Fails unless `args` are `count`: `name() takes <what> (got <length>)`. */
+function takes(
+  name: string,
+  args: unknown[],
+  count: number,
+  what: string,
+): void {
+  if (args.length !== count) {
+    fail(`${name}() takes ${what} (got ${args.length})`);
+  }
+}
+
 /** Fails with `message`, then the value that was wrong and a `hint`. */
 function got(message: string, value: unknown, hint = ""): never {
   fail(`${message} (got ${repr(value)})${hint}`);
@@ -285,8 +297,9 @@ function checkEnviron(
     got("wsgi.file_wrapper must be a function", fileWrapper);
   }
 
-  checkInput(env["wsgi.input"]);
-  checkErrors(env["wsgi.errors"]);
+  const input = ["read", "readline", "readlines", Symbol.asyncIterator];
+  checkMethods(env, "wsgi.input", input);
+  checkMethods(env, "wsgi.errors", ["flush", "write", "writelines"]);
 
   const method = env.REQUEST_METHOD as string;
   if (!TOKEN_REGEXP.test(method)) {
@@ -322,26 +335,17 @@ function checkEnviron(
   }
 }
 
-function attributeName(attr: string | symbol): string {
-  return typeof attr === "symbol" ? `[${attr.description}]` : attr;
-}
-
-function checkInput(input: unknown): void {
-  for (const attr of ["read", "readline", "readlines", Symbol.asyncIterator]) {
-    if (typeof (input as Record<PropertyKey, unknown>)?.[attr] !== "function") {
-      fail(
-        `wsgi.input (${repr(input)}) doesn't have the attribute ${
-          attributeName(attr)
-        }`,
-      );
-    }
-  }
-}
-
-function checkErrors(errors: unknown): void {
-  for (const attr of ["flush", "write", "writelines"]) {
-    if (typeof (errors as Record<string, unknown>)?.[attr] !== "function") {
-      fail(`wsgi.errors (${repr(errors)}) doesn't have the attribute ${attr}`);
+/** Fails unless `env[key]` has each method in `attrs`. */
+function checkMethods(
+  env: Record<string, unknown>,
+  key: string,
+  attrs: (string | symbol)[],
+): void {
+  const value = env[key] as Record<PropertyKey, unknown> | null | undefined;
+  for (const attr of attrs) {
+    if (typeof value?.[attr] !== "function") {
+      const name = typeof attr === "symbol" ? `[${attr.description}]` : attr;
+      fail(`${key} (${repr(value)}) doesn't have the attribute ${name}`);
     }
   }
 }
@@ -420,14 +424,9 @@ class InputWrapper implements InputStream {
   }
 
   readline(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
-    const size = args[0];
-    const result = this.#call(
-      "readline",
-      args,
-      "at most one argument, the size",
-    );
-    return settle(result, (value) => {
-      checkChunk("readline", value, size);
+    const what = "at most one argument, the size";
+    return settle(this.#call("readline", args, what), (value) => {
+      checkChunk("readline", value, args[0]);
       const line = value as Uint8Array;
       const newline = line.indexOf(10);
       if (newline !== -1 && newline !== line.length - 1) {
@@ -441,12 +440,8 @@ class InputWrapper implements InputStream {
   }
 
   readlines(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>[]> {
-    const result = this.#call(
-      "readlines",
-      args,
-      "at most one argument, the hint",
-    );
-    return settle(result, (lines) => {
+    const what = "at most one argument, the hint";
+    return settle(this.#call("readlines", args, what), (lines) => {
       if (!Array.isArray(lines)) {
         got("wsgi.input.readlines() must resolve with an Array", lines);
       }
@@ -486,22 +481,15 @@ class ErrorWrapper implements ErrorStream {
   }
 
   write(...args: unknown[]): void {
-    if (args.length !== 1) {
-      fail(
-        `wsgi.errors.write() takes exactly one argument, a string (got ${args.length})`,
-      );
-    }
+    takes("wsgi.errors.write", args, 1, "exactly one argument, a string");
     const s = args[0];
     if (typeof s !== "string") got("wsgi.errors.write() needs a string", s);
     this.#errors.write(s);
   }
 
   writelines(...args: unknown[]): void {
-    if (args.length !== 1) {
-      fail(
-        `wsgi.errors.writelines() takes exactly one argument, an iterable of strings (got ${args.length})`,
-      );
-    }
+    const what = "exactly one argument, an iterable of strings";
+    takes("wsgi.errors.writelines", args, 1, what);
     const lines = args[0] as Iterable<unknown>;
     if (typeof lines?.[Symbol.iterator] !== "function") {
       got("wsgi.errors.writelines() needs an iterable of strings", lines);
@@ -510,9 +498,7 @@ class ErrorWrapper implements ErrorStream {
   }
 
   flush(...args: unknown[]): void {
-    if (args.length !== 0) {
-      fail(`wsgi.errors.flush() takes no arguments (got ${args.length})`);
-    }
+    takes("wsgi.errors.flush", args, 0, "no arguments");
     this.#errors.flush();
   }
 
@@ -721,9 +707,12 @@ class Exchange {
   #writeToken: object | undefined = undefined;
   #warnedWrite = false;
 
-  constructor(method: string, startResponse: StartResponse, warn: Warn) {
+  constructor(method: string, startResponse: unknown, warn: Warn) {
+    if (typeof startResponse !== "function") {
+      got("start_response must be a function", startResponse);
+    }
     this.head = method === "HEAD";
-    this.#startResponse = startResponse;
+    this.#startResponse = startResponse as StartResponse;
     this.warn = warn;
   }
 
@@ -767,11 +756,7 @@ class Exchange {
   };
 
   #write(write: Write, args: unknown[]): Promise<void> {
-    if (args.length !== 1) {
-      fail(
-        `write() takes exactly one argument, a Uint8Array (got ${args.length})`,
-      );
-    }
+    takes("write", args, 1, "exactly one argument, a Uint8Array");
     const data = args[0];
     if (!(data instanceof Uint8Array)) {
       const hint = typeof data === "string" ? TEXT_HINT : "";
@@ -893,6 +878,16 @@ abstract class CheckedBody {
     if (typeof close === "function") return close.call(this.original);
   }
 
+  /** Stops the app's iterator after a finding (ignoring what that throws). */
+  protected stop(iterator: { return?(): unknown }): Promise<unknown> | void {
+    if (this.exchange.bodyDone) return;
+    try {
+      return Promise.resolve(iterator.return?.()).catch(() => {});
+    } catch {
+      // The finding is what matters.
+    }
+  }
+
   protected checkOpen(): void {
     if (this.exchange.closed) fail("Iterator read after closed");
   }
@@ -935,13 +930,7 @@ class CheckedSyncBody extends CheckedBody
     try {
       return this.step(result);
     } catch (error) {
-      if (!this.exchange.bodyDone) {
-        try {
-          iterator.return?.();
-        } catch {
-          // The finding is what matters.
-        }
-      }
+      void this.stop(iterator);
       throw error;
     }
   }
@@ -970,13 +959,7 @@ class CheckedAsyncBody extends CheckedBody
     try {
       return this.step(result);
     } catch (error) {
-      if (!this.exchange.bodyDone) {
-        try {
-          await iterator.return?.();
-        } catch {
-          // The finding is what matters.
-        }
-      }
+      await this.stop(iterator);
       throw error;
     }
   }
@@ -1097,10 +1080,6 @@ function wrapFileWrapper(
   };
 }
 
-function defaultWarning(warning: WSGIWarning): void {
-  console.warn(`${warning.name}: ${warning.message}`);
-}
-
 /**
  * Wraps a WSGI app in a checker of the protocol, on both sides: what the
  * server gives the app (the environ, `wsgi.input`, `wsgi.errors`) and what
@@ -1156,7 +1135,7 @@ export function validator(
   const warn: Warn = (message) => {
     const warning = new WSGIWarning(message);
     if (options.onWarning !== undefined) options.onWarning(warning);
-    else defaultWarning(warning);
+    else console.warn(`${warning.name}: ${warning.message}`);
   };
   const lintApp = (
     ...args: unknown[]
@@ -1164,14 +1143,7 @@ export function validator(
     if (args.length !== 2) fail("Two arguments required");
     const [environ, startResponse] = args;
     checkEnviron(environ, warn);
-    if (typeof startResponse !== "function") {
-      got("start_response must be a function", startResponse);
-    }
-    const exchange = new Exchange(
-      environ.REQUEST_METHOD,
-      startResponse as StartResponse,
-      warn,
-    );
+    const exchange = new Exchange(environ.REQUEST_METHOD, startResponse, warn);
     environ["wsgi.input"] = new InputWrapper(
       environ["wsgi.input"],
       environ["wsgi.input_terminated"] === true,
@@ -1184,10 +1156,7 @@ export function validator(
         exchange.files,
       );
     }
-    const result: unknown = app(
-      environ,
-      exchange.startResponse as StartResponse,
-    );
+    const result: unknown = app(environ, exchange.startResponse);
     return isThenable(result)
       ? checkLater(result, exchange)
       : checkBody(result, exchange);
