@@ -55,8 +55,8 @@ class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** A permission Deno was not given: printed alone, exit code 2. */
-class PermissionNeededError extends Error {
+/** A permission Deno was not given: printed alone (no usage), exit code 2. */
+class PermissionNeededError extends UsageError {
   override name = "PermissionNeededError";
 
   constructor(what: string, flag: string) {
@@ -209,11 +209,8 @@ export async function main(
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      writeStderr(`${name}: ${error.message}\n\n${usage(program)}`);
-      exit(2);
-    }
-    if (error instanceof PermissionNeededError) {
-      writeStderr(`${name}: ${error.message}\n`);
+      const help = error instanceof PermissionNeededError ? "" : usage(program);
+      writeStderr(`${name}: ${error.message}\n${help ? "\n" + help : ""}`);
       exit(2);
     }
     throw error;

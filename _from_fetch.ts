@@ -8,6 +8,7 @@
  */
 
 import { REASONS } from "./_http.ts";
+import { peek, type ReadResult } from "./_runtime.ts";
 import type {
   FromFetchHandlerOptions,
   WSGIApplication,
@@ -73,11 +74,6 @@ export function fromFetchHandler(
   };
 }
 
-/** A read's result (the type is not global in Node's types). */
-type ReadResult = Awaited<
-  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
->;
-
 /** How many microtasks a closed stream's last read may take to settle. */
 const SETTLE_TICKS = 16;
 
@@ -98,11 +94,9 @@ async function wholeOrStream(
     throw error;
   }
   if (first.done) return [];
-  let next: ReadResult | undefined;
   let pending: Promise<ReadResult> | undefined = reader.read();
-  pending.then((result) => next = result, () => {});
-  for (let i = 0; i < SETTLE_TICKS && next === undefined; i++) await null;
-  if (next?.done) return [first.value];
+  const next = await peek(pending, SETTLE_TICKS);
+  if (!(next instanceof Error) && next?.done) return [first.value];
   let head: Uint8Array | undefined = first.value;
   return new ReadableStream<Uint8Array>({
     async pull(controller): Promise<void> {

@@ -162,6 +162,29 @@ export function pulledStream(
   }, { highWaterMark: 0 });
 }
 
+/** A read's result (the type is not global in Node's types). */
+export type ReadResult = Awaited<
+  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
+>;
+
+/**
+ * How `promise` settled if it did within `turns` microtask turns (a byte
+ * body ends that fast), else `undefined`.
+ */
+export async function peek(
+  promise: Promise<ReadResult>,
+  turns: number,
+): Promise<ReadResult | Error | undefined> {
+  let outcome: ReadResult | Error | undefined;
+  promise.then(
+    (result) => outcome = result,
+    (error) =>
+      outcome = error instanceof Error ? error : new Error(String(error)),
+  );
+  for (let i = 0; i < turns && outcome === undefined; i++) await null;
+  return outcome;
+}
+
 /**
  * Standard input, unref'd between pulls: a paused pipe still reads ahead,
  * and a CGI script must not wait for the server to close it.

@@ -8,7 +8,7 @@
  */
 
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { pulledStream } from "./_runtime.ts";
+import { peek, pulledStream, type ReadResult } from "./_runtime.ts";
 import {
   BAD_REQUEST_TEXT,
   ERROR_HEADERS as PAGE_HEADERS,
@@ -440,27 +440,6 @@ function responseHead(response: Response): {
   return { list, hasLength };
 }
 
-type ReadResult = Awaited<
-  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
->;
-
-/**
- * How `promise` settled if it did within a few microtask turns (a byte
- * body ends that fast), else `undefined`.
- */
-async function peek(
-  promise: Promise<ReadResult>,
-): Promise<ReadResult | Error | undefined> {
-  let outcome: ReadResult | Error | undefined;
-  promise.then(
-    (result) => outcome = result,
-    (error) =>
-      outcome = error instanceof Error ? error : new Error(String(error)),
-  );
-  for (let i = 0; i < PEEK_TURNS && outcome === undefined; i++) await null;
-  return outcome;
-}
-
 /** Answers a failure: the error page if nothing was sent, else cuts off. */
 function fail(res: ServerResponse, error: unknown): void {
   if (res.destroyed) return;
@@ -512,7 +491,7 @@ async function sendWebResponse(
   // A body that ends without waiting (a byte body) goes out whole, with
   // Content-Length; one that waits gets its headers at once, and streams.
   const reader = body.getReader();
-  const first = await peek(reader.read());
+  const first = await peek(reader.read(), PEEK_TURNS);
   if (first instanceof Error) return fail(res, first);
   if (first === undefined) {
     res.writeHead(status, list);
@@ -525,7 +504,7 @@ async function sendWebResponse(
     return;
   }
   const pending = reader.read();
-  const second = await peek(pending);
+  const second = await peek(pending, PEEK_TURNS);
   if (second instanceof Error) return fail(res, second);
   if (second?.done) {
     if (!hasLength) list.push("content-length", String(first.value.length));
