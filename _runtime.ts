@@ -25,12 +25,9 @@ interface DenoLike {
   ppid: number;
   unrefTimer(id: number): void;
   permissions: {
-    querySync(
-      descriptor: { name: "read"; path: string } | {
-        name: "env";
-        variable: string;
-      },
-    ): { state: string };
+    querySync(descriptor: { name: string; path?: string; variable?: string }): {
+      state: string;
+    };
   };
   build: { os: string };
   exit(code: number): never;

@@ -123,12 +123,6 @@ export async function listen(
     }
   }
 
-  // Node then leaves `100 Continue` to us: sent when the app first reads
-  // the body, so an app that answers without reading it spares the upload.
-  const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
-    EXPECTING.add(res);
-    onRequest(req, res);
-  };
   // `requestState` refuses a missing Host with a text body (Node's has none).
   const nodeOptions = {
     maxHeaderSize: MAX_HEADER_SIZE,
@@ -137,7 +131,12 @@ export async function listen(
   const server: Server = secure
     ? await createSecureServer(options, MAX_HEADER_SIZE, onRequest)
     : (await import("node:http")).createServer(nodeOptions, onRequest);
-  server.on("checkContinue", onCheckContinue);
+  // Node then leaves `100 Continue` to us: sent when the app first reads
+  // the body, so an app that answers without reading it spares the upload.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    EXPECTING.add(res);
+    onRequest(req, res);
+  });
 
   const ready = new Promise<NetAddr>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

@@ -119,6 +119,19 @@ function unavailable(): Response {
   return new Response("Service Unavailable", { status: 503 });
 }
 
+/** Whether `promise` settles within `ms`; the timer ends with the race. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface Queued {
   request: Request;
   info: ServeInfo;
@@ -394,32 +407,17 @@ export class WSGIServer {
       queued.resolve(Promise.resolve(unavailable()));
     }
     const closed = this.#server.shutdown();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), grace);
-    });
     try {
-      const late = await Promise.race([closed.then(() => false), expired]);
-      if (late) {
+      if (!await within(closed, grace)) {
         const cut = [...this.#active];
         for (const handler of cut) handler.abort();
         for (const answer of this.#unanswered) answer();
         // Give each cut body's close() and the runtime a moment, no more.
-        let drainTimer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          Promise.all([
-            closed,
-            ...cut.map((handler) => handler.finished.catch(() => {})),
-          ]),
-          new Promise<void>((resolve) => {
-            drainTimer = setTimeout(resolve, FORCED_CLOSE_WAIT);
-          }),
-        ]);
-        clearTimeout(drainTimer);
+        const finished = cut.map((handler) => handler.finished.catch(() => {}));
+        await within(Promise.all([closed, ...finished]), FORCED_CLOSE_WAIT);
         this.#server.abandon();
       }
     } finally {
-      clearTimeout(timer);
       this.#active.clear();
       this.#unanswered.clear();
       this.#stop();

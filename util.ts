@@ -52,14 +52,18 @@ export type {
 
 // Environ access
 
-/** Reads environ values the way Python's `environ[key]` does: it must be there. */
-function requiredString(
+/**
+ * A string environ value: Python's `environ[key]` (it must be there) for a
+ * `caller`, else `environ.get(key, "")`.
+ */
+function envString(
   environ: Readonly<Record<string, unknown>>,
   key: string,
-  caller: string,
+  caller?: string,
 ): string {
   const value = environ[key];
   if (value === undefined) {
+    if (caller === undefined) return "";
     throw new TypeError(
       `${caller} needs environ[${JSON.stringify(key)}], which is missing`,
     );
@@ -184,14 +188,14 @@ export function applicationUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): string {
   const env: Readonly<Record<string, unknown>> = environ;
-  const scheme = requiredString(env, "wsgi.url_scheme", "applicationUri()");
+  const scheme = envString(env, "wsgi.url_scheme", "applicationUri()");
   let url = scheme + "://";
   const host = truthyString(env, "HTTP_HOST");
   if (host) {
     url += host;
   } else {
-    url += requiredString(env, "SERVER_NAME", "applicationUri()");
-    const port = requiredString(env, "SERVER_PORT", "applicationUri()");
+    url += envString(env, "SERVER_NAME", "applicationUri()");
+    const port = envString(env, "SERVER_PORT", "applicationUri()");
     if (port !== (scheme === "https" ? "443" : "80")) url += ":" + port;
   }
   const scriptName = truthyString(env, "SCRIPT_NAME") || "/";
@@ -241,10 +245,7 @@ export function requestUri(
 ): string {
   const env: Readonly<Record<string, unknown>> = environ;
   let url = applicationUri(environ);
-  const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
-  if (typeof rawPathInfo !== "string") {
-    throw notString("PATH_INFO", rawPathInfo);
-  }
+  const rawPathInfo = envString(env, "PATH_INFO");
   const pathInfo = quote(rawPathInfo, "PATH_INFO", PATH_INFO_UNSAFE);
   url += env["SCRIPT_NAME"] ? pathInfo : pathInfo.slice(1);
   if (includeQuery) {
@@ -364,13 +365,7 @@ export function shiftPathInfo(
   const name = kept[1];
   kept.splice(1, 1);
 
-  const scriptNameIn = env["SCRIPT_NAME"] === undefined
-    ? ""
-    : env["SCRIPT_NAME"];
-  if (typeof scriptNameIn !== "string") {
-    throw notString("SCRIPT_NAME", scriptNameIn);
-  }
-  let scriptName = normpath(scriptNameIn + "/" + name);
+  let scriptName = normpath(envString(env, "SCRIPT_NAME") + "/" + name);
   if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
   if (!name && !scriptName.endsWith("/")) scriptName += "/";
 
@@ -512,12 +507,13 @@ export function isHopByHop(name: string): boolean {
 // FileWrapper
 
 type Closable = { close?: unknown };
+type Reader = { read(size: number): unknown };
 
 /** What a `FileLike` turned out to be. */
 type Source =
   | { kind: "stream"; stream: ReadableStream<Uint8Array>; owner?: Closable }
   | { kind: "iterable"; open: () => Iterator<unknown> | AsyncIterator<unknown> }
-  | { kind: "read"; owner: { read(size: number): unknown } };
+  | { kind: "read"; owner: Reader };
 
 /** Sorts a `FileLike` into the kinds of `Source`, in the order docs/api.md gives. */
 function classify(filelike: FileLike): Source {
@@ -538,10 +534,7 @@ function classify(filelike: FileLike): Source {
       return { kind: "iterable", open: () => iterable[Symbol.iterator]() };
     }
     if (typeof obj.read === "function") {
-      return {
-        kind: "read",
-        owner: filelike as { read(size: number): unknown },
-      };
+      return { kind: "read", owner: filelike as Reader };
     }
   }
   throw new TypeError(

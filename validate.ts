@@ -352,15 +352,6 @@ function checkMethods(
 
 // wsgi.input and wsgi.errors
 
-/** Checks a size argument: `undefined`, or an integer. */
-function checkSize(method: string, size: unknown): void {
-  if (
-    size !== undefined && !(typeof size === "number" && Number.isInteger(size))
-  ) {
-    got(`wsgi.input.${method}() size must be an integer`, size);
-  }
-}
-
 function checkChunk(method: string, value: unknown, size: unknown): void {
   if (!(value instanceof Uint8Array)) {
     got(`wsgi.input.${method}() must resolve with a Uint8Array`, value);
@@ -370,13 +361,6 @@ function checkChunk(method: string, value: unknown, size: unknown): void {
       `wsgi.input.${method}(${size}) resolved with ${value.length} bytes, more than asked`,
     );
   }
-}
-
-function checkPromise(method: string, value: unknown): PromiseLike<unknown> {
-  if (!isThenable(value)) {
-    got(`wsgi.input.${method}() must return a Promise`, value);
-  }
-  return value;
 }
 
 /** `wsgi.input` as the app sees it: every call and result checked. */
@@ -402,8 +386,10 @@ class InputWrapper implements InputStream {
         })`,
       );
     }
-    checkSize(method, args[0]);
     const size = args[0];
+    if (size !== undefined && !Number.isInteger(size)) {
+      got(`wsgi.input.${method}() size must be an integer`, size);
+    }
     if (
       method === "read" && !this.#terminated &&
       (size === undefined || (size as number) < 0)
@@ -415,7 +401,11 @@ class InputWrapper implements InputStream {
       );
     }
     const call = this.#input[method] as (...args: unknown[]) => unknown;
-    return checkPromise(method, call.apply(this.#input, args));
+    const result = call.apply(this.#input, args);
+    if (!isThenable(result)) {
+      got(`wsgi.input.${method}() must return a Promise`, result);
+    }
+    return result;
   }
 
   read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
@@ -630,16 +620,16 @@ function checkContentType(
 }
 
 function checkExcInfo(excInfo: unknown): void {
-  if (typeof excInfo === "boolean") {
-    fail(
-      `excInfo (${excInfo}) is not the caught error: boolean (pass the error itself, or nothing)`,
-    );
-  }
-  if (Array.isArray(excInfo)) {
+  const [type, hint] = typeof excInfo === "boolean"
+    ? ["boolean", "or nothing"]
+    : Array.isArray(excInfo)
+    ? ["Array", "not Python's (type, value, traceback)"]
+    : [];
+  if (type !== undefined) {
     fail(
       `excInfo (${
         repr(excInfo)
-      }) is not the caught error: Array (pass the error itself, not Python's (type, value, traceback))`,
+      }) is not the caught error: ${type} (pass the error itself, ${hint})`,
     );
   }
 }
@@ -704,7 +694,8 @@ class Exchange {
   bodyDone = false;
   /** The body was closed: the response is over. */
   closed = false;
-  #writeToken: object | undefined = undefined;
+  /** The last `write()`'s promise is pending (exact until the warning). */
+  #writing = false;
   #warnedWrite = false;
 
   constructor(method: string, startResponse: unknown, warn: Warn) {
@@ -771,7 +762,7 @@ class Exchange {
       );
     }
     this.count(data.length);
-    if (this.#writeToken !== undefined && !this.#warnedWrite) {
+    if (this.#writing && !this.#warnedWrite) {
       this.#warnedWrite = true;
       this.warn(
         "write() called while the previous write() is still pending: await " +
@@ -782,11 +773,8 @@ class Exchange {
     if (!isThenable(promise)) {
       got("the server's write() must return a Promise", promise);
     }
-    const token = {};
-    this.#writeToken = token;
-    const settled = (): void => {
-      if (this.#writeToken === token) this.#writeToken = undefined;
-    };
+    this.#writing = true;
+    const settled = (): boolean => this.#writing = false;
     promise.then(settled, settled);
     return promise as Promise<void>;
   }
