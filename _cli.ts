@@ -221,20 +221,13 @@ export async function main(
       gracePeriod: options.gracePeriod,
     });
   } catch (error) {
+    const where = `${options.host} port ${options.port}`;
     const flag = missingPermissionFlag(error);
-    if (flag) {
-      const what = `listening on ${options.host} port ${options.port}`;
-      writeStderr(
-        `${name}: ${new PermissionNeededError(what, flag).message}\n`,
-      );
-      exit(2);
-    }
-    writeStderr(
-      `${name}: cannot listen on ${options.host} port ${options.port}: ${
-        (error as Error).message
-      }\n`,
-    );
-    exit(1);
+    const message = flag
+      ? new PermissionNeededError(`listening on ${where}`, flag).message
+      : `cannot listen on ${where}: ${(error as Error).message}`;
+    writeStderr(`${name}: ${message}\n`);
+    exit(flag ? 2 : 1);
   }
   await httpd.ready();
   writeStdout(`Serving HTTP on ${options.host} port ${httpd.serverPort} ...\n`);

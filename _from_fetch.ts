@@ -120,11 +120,10 @@ function requestFromEnviron(
 ): Request {
   const headers = new Headers();
   for (const key in environ) {
-    if (key.startsWith("HTTP_")) {
-      const value = environ[key as `HTTP_${string}`];
-      if (typeof value === "string") {
-        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
-      }
+    if (!key.startsWith("HTTP_")) continue;
+    const value = environ[key as `HTTP_${string}`];
+    if (typeof value === "string") {
+      headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
     }
   }
   const method = environ.REQUEST_METHOD;

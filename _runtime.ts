@@ -34,7 +34,7 @@ interface DenoLike {
   addSignalListener(signal: string, handler: () => void): void;
   removeSignalListener(signal: string, handler: () => void): void;
   version: { deno: string };
-  errors: { NotCapable?: new () => Error; PermissionDenied: new () => Error };
+  errors: { NotCapable?: new () => Error };
 }
 
 interface NodeStreamLike {
@@ -49,7 +49,6 @@ interface ProcessLike {
   stderr?: NodeStreamLike;
   env?: Record<string, string | undefined>;
   versions?: { node?: string; bun?: string };
-  platform: string;
   ppid: number;
   getBuiltinModule?(id: "node:fs"): {
     readFileSync(path: string, encoding: "utf8"): string;

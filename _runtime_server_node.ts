@@ -52,6 +52,7 @@ const BAD_HOST_HEADERS = {
   "content-length": String(BAD_HOST.length),
   "connection": "close",
 };
+const REFUSED_HEADERS = { "content-length": "0", "connection": "close" };
 /** Responses whose request awaits `100 Continue`. */
 const EXPECTING = new WeakSet<ServerResponse>();
 const ERROR_HEADERS = {
@@ -76,13 +77,9 @@ export async function listen(
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const state = requestState(req, res, scheme, fallbackHost);
-    if (state === undefined) {
-      res.writeHead(400, { "content-length": "0", "connection": "close" })
-        .end();
-      return;
-    }
-    if (state === null) {
-      res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
+    if (!state) {
+      if (state === null) res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
+      else res.writeHead(400, REFUSED_HEADERS).end();
       return;
     }
     const socket = req.socket;

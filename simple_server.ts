@@ -35,6 +35,7 @@ import { RESOLVED } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars, requestProtocol } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
+import { escapeChar } from "./_quote.ts";
 import { FetchHandler, mountApp, mountPrefix } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
@@ -690,30 +691,21 @@ function fillEnviron(
   env.SERVER_SOFTWARE = requestHandler.serverVersion;
 }
 
-function missingApp(
-  _environ: WSGIEnvironment,
-  _startResponse: StartResponse,
-): ResponseBody {
+const missingApp: WSGIApplication = () => {
   throw new Error("no application: call setApp(app) before serving");
-}
+};
+
+/** What Python's `repr` escapes in a string: `\`, quotes, the unprintable. */
+// deno-lint-ignore no-control-regex
+const PY_ESCAPED = /[\x00-\x1f\x7f-\xa0\xad\\'"]/g;
 
 /** Python's `repr()` of a value, for `demoApp`. */
 function pyRepr(value: unknown): string {
   if (typeof value === "string") {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    let out = quote;
-    for (const c of value) {
-      const code = c.codePointAt(0)!;
-      if (c === "\\") out += "\\\\";
-      else if (c === quote) out += "\\" + c;
-      else if (c === "\n") out += "\\n";
-      else if (c === "\r") out += "\\r";
-      else if (c === "\t") out += "\\t";
-      else if (code < 0x20 || (code >= 0x7f && code < 0xa1) || code === 0xad) {
-        out += `\\x${code.toString(16).padStart(2, "0")}`;
-      } else out += c;
-    }
-    return out + quote;
+    const escape = (c: string): string =>
+      c === quote ? "\\" + c : c === "'" || c === '"' ? c : escapeChar(c);
+    return quote + value.replace(PY_ESCAPED, escape) + quote;
   }
   if (typeof value === "boolean") return value ? "True" : "False";
   if (value === undefined || value === null) return "None";

@@ -43,7 +43,6 @@ import type {
   FileWrapperFactory,
   InputStream,
   ResponseBody,
-  StartResponse,
   Write,
   WSGIApplication,
   WSGIEnvironment,
@@ -309,19 +308,18 @@ function checkEnviron(
     warn(`Unknown REQUEST_METHOD: ${quote(method)}`);
   }
 
+  for (const key of ["SCRIPT_NAME", "PATH_INFO"]) {
+    const path = env[key] as string | undefined;
+    if (path && !path.startsWith("/")) {
+      fail(`${key} doesn't start with /: ${quote(path)}`);
+    }
+  }
   const scriptName = env.SCRIPT_NAME as string | undefined;
-  const pathInfo = env.PATH_INFO as string | undefined;
-  if (scriptName && !scriptName.startsWith("/")) {
-    fail(`SCRIPT_NAME doesn't start with /: ${quote(scriptName)}`);
-  }
-  if (pathInfo && !pathInfo.startsWith("/")) {
-    fail(`PATH_INFO doesn't start with /: ${quote(pathInfo)}`);
-  }
   const length = env.CONTENT_LENGTH as string | undefined;
   if (length && !DIGITS_REGEXP.test(length)) {
     fail(`Invalid CONTENT_LENGTH: ${quote(length)}`);
   }
-  if (!scriptName && pathInfo === undefined) {
+  if (!scriptName && env.PATH_INFO === undefined) {
     fail(
       "One of SCRIPT_NAME or PATH_INFO are required (PATH_INFO should at " +
         "least be '/' if SCRIPT_NAME is empty)",
@@ -673,14 +671,12 @@ const START_RESPONSE_LATE =
   "The application returns and we started iterating over its body, but " +
   "start_response has not yet been called";
 
-/** Bodies a server's `FileWrapper` made; they pass through in identity. */
-type FileBodies = WeakSet<object>;
-
 class Exchange {
   readonly warn: Warn;
   readonly head: boolean;
-  readonly files: FileBodies = new WeakSet();
-  #startResponse: StartResponse;
+  /** Bodies a server's `FileWrapper` made; they pass through in identity. */
+  readonly files = new WeakSet<object>();
+  #startResponse: (...args: unknown[]) => unknown;
   /** `startResponse` was called (and accepted). */
   started = false;
   /** What may have no body (`"A 204 response"`…), if so. */
@@ -703,7 +699,7 @@ class Exchange {
       got("start_response must be a function", startResponse);
     }
     this.head = method === "HEAD";
-    this.#startResponse = startResponse as StartResponse;
+    this.#startResponse = startResponse as (...args: unknown[]) => unknown;
     this.warn = warn;
   }
 
@@ -729,9 +725,7 @@ class Exchange {
       );
     }
     const declared = checkFraming(code, pairs);
-    const write = (this.#startResponse as (...args: unknown[]) => unknown)(
-      ...args,
-    );
+    const write = this.#startResponse(...args);
     if (typeof write !== "function") {
       got("start_response must return the write function", write);
     }
@@ -972,6 +966,9 @@ function bodyHint(body: object): string {
   return "";
 }
 
+const NOT_ITERABLE =
+  "The application must return an iterable of Uint8Array chunks";
+
 function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   if (
     result === undefined || result === null || result === false || result === 0
@@ -993,7 +990,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const body = result as Record<PropertyKey, unknown>;
   if (typeof body !== "object" && typeof body !== "function") {
-    got("The application must return an iterable of Uint8Array chunks", result);
+    got(NOT_ITERABLE, result);
   }
   if (result instanceof FileWrapper || exchange.files.has(result as object)) {
     if (!exchange.started) {
@@ -1006,11 +1003,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const isAsync = typeof body[Symbol.asyncIterator] === "function";
   if (!isAsync && typeof body[Symbol.iterator] !== "function") {
-    fail(
-      `The application must return an iterable of Uint8Array chunks (got ${
-        repr(result)
-      })${bodyHint(body)}`,
-    );
+    got(NOT_ITERABLE, result, bodyHint(body));
   }
   if (
     typeof ReadableStream === "function" && result instanceof ReadableStream &&
@@ -1044,7 +1037,7 @@ async function checkLater(
 
 function wrapFileWrapper(
   factory: FileWrapperFactory,
-  files: FileBodies,
+  files: WeakSet<object>,
 ): FileWrapperFactory {
   return (...args: unknown[]): ResponseBody => {
     if (args.length < 1 || args.length > 2) {
