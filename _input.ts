@@ -69,12 +69,10 @@ function checkOption(value: unknown, name: string): number {
 
 /** A chunk from the stream as a plain `Uint8Array` view (no copy). */
 function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) {
-    // Subclasses (Node's Buffer) override slice/subarray; use a plain view.
-    return value.constructor === Uint8Array
-      ? value
-      : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array && value.constructor === Uint8Array) {
+    return value;
   }
+  // Subclasses (Node's Buffer) override slice/subarray; use a plain view.
   if (ArrayBuffer.isView(value)) {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }

@@ -136,10 +136,9 @@ export async function listen(
   });
 
   const ready = new Promise<NetAddr>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
+    server.once("error", reject);
     server.listen({ host: options.hostname, port: options.port }, () => {
-      server.off("error", onError);
+      server.off("error", reject);
       // A later error (EMFILE on accept…) must not end the process.
       server.on("error", () => {});
       const bound = server.address();

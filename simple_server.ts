@@ -482,16 +482,12 @@ class ServerHandler extends FetchHandler {
   override close(): Promise<void> {
     if (!this.#logged) {
       this.#logged = true;
-      const requestHandler = this.requestHandler;
+      const handler = this.requestHandler;
       try {
-        logResponse(requestHandler, this.status, this.bytesSent);
+        logResponse(handler, this.status, this.bytesSent);
       } catch (error) {
         // A logRequest or logMessage that throws, reported as socketserver does.
-        logHandlerError(
-          requestHandler.getStderr(),
-          requestHandler.clientAddress,
-          error,
-        );
+        logHandlerError(handler.getStderr(), handler.clientAddress, error);
       }
     }
     return super.close();

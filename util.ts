@@ -746,11 +746,10 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
       if (!reader && !source.stream.locked) {
         await source.stream.cancel().catch(() => {});
       }
-    } else if (source.kind === "iterable") {
+    } else {
+      // An iterable's iterator (a read(size) source has none), then its owner.
       if (!wasDone) await this.#iterator?.return?.();
       await closeOwner(this.filelike as Closable);
-    } else {
-      await closeOwner(source.owner as Closable);
     }
   }
 }

@@ -537,20 +537,12 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     );
   }
   for (const item of headers) {
-    if (!Array.isArray(item)) {
-      fail(
-        `Individual headers (${
-          repr(item)
-        }) must be of type tuple ([name, value]): ${typeName(item)}`,
-      );
-    }
-    if (item.length !== 2) {
-      fail(
-        `Individual headers (${
-          repr(item)
-        }) must be [name, value] pairs (got ${item.length} items)`,
-      );
-    }
+    const wrong = !Array.isArray(item)
+      ? `must be of type tuple ([name, value]): ${typeName(item)}`
+      : item.length !== 2
+      ? `must be [name, value] pairs (got ${item.length} items)`
+      : undefined;
+    if (wrong) fail(`Individual headers (${repr(item)}) ${wrong}`);
     const [name, value] = item as [unknown, unknown];
     if (typeof name !== "string") {
       got("Header name must be of type string", name);
@@ -577,18 +569,14 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     if (name.endsWith("-") || name.endsWith("_")) {
       warn(`Names may not end in '-' or '_': ${quote(name)}`);
     }
-    const bad = VALUE_CONTROL_REGEXP.exec(value);
-    if (bad) {
-      fail(`Bad header value: ${quote(value)} (bad char: ${quote(bad[0])})`);
-    }
-    const wide = NOT_LATIN1_REGEXP.exec(value);
-    if (wide) {
-      fail(
-        `Bad header value: ${quote(value)} (not ISO-8859-1: ${
-          quote(wide[0])
-        } is ${codePoint(wide[0])})`,
-      );
-    }
+    const bad = VALUE_CONTROL_REGEXP.exec(value)?.[0];
+    const wide = NOT_LATIN1_REGEXP.exec(value)?.[0];
+    const why = bad !== undefined
+      ? `bad char: ${quote(bad)}`
+      : wide !== undefined
+      ? `not ISO-8859-1: ${quote(wide)} is ${codePoint(wide)}`
+      : undefined;
+    if (why) fail(`Bad header value: ${quote(value)} (${why})`);
     if (isHopByHop(name)) {
       fail(`Hop-by-hop header, '${name}: ${value}', not allowed`);
     }
