@@ -15,9 +15,14 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\\\",
 };
 
+/** `c` as `\xNN`. */
+export function hexEscape(c: string): string {
+  return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+}
+
 /** `c` escaped: `\t`, `\n`, `\r`, `"`, `\` by name, others as `\xNN`. */
 export function escapeChar(c: string): string {
-  return ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  return ESCAPES[c] ?? hexEscape(c);
 }
 
 /**

@@ -35,7 +35,7 @@ import { RESOLVED } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars, requestProtocol } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
-import { escapeChar } from "./_quote.ts";
+import { escapeChar, hexEscape } from "./_quote.ts";
 import { FetchHandler, mountApp, mountPrefix } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
@@ -69,13 +69,7 @@ export const SOFTWARE_VERSION: string = `${SERVER_VERSION} ${SYS_VERSION}`;
 const LOG_ESCAPED = /[\x00-\x1f\x7f-\x9f\\]/g;
 
 function escapeControl(text: string): string {
-  return text.replace(
-    LOG_ESCAPED,
-    (c) =>
-      c === "\\"
-        ? "\\\\"
-        : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+  return text.replace(LOG_ESCAPED, (c) => c === "\\" ? "\\\\" : hexEscape(c));
 }
 
 /** Fills `%s` and `%d` of `format` with `args`, as Python's `%` operator. */

@@ -259,7 +259,6 @@ export function requestUri(
 
 /** Python's `posixpath.normpath` for strings. */
 function normpath(path: string): string {
-  if (path === "") return ".";
   let initialSlashes = path.startsWith("/") ? 1 : 0;
   // POSIX allows one implementation-defined meaning for exactly two slashes.
   if (initialSlashes && path.startsWith("//") && !path.startsWith("///")) {
@@ -277,8 +276,7 @@ function normpath(path: string): string {
       comps.pop();
     }
   }
-  const result = "/".repeat(initialSlashes) + comps.join("/");
-  return result || ".";
+  return "/".repeat(initialSlashes) + comps.join("/") || ".";
 }
 
 /**
@@ -355,13 +353,8 @@ export function shiftPathInfo(
     );
   }
   // Drop empty and "." segments, except the first and the last.
-  const last = parts.length - 1;
-  const kept = [parts[0]];
-  for (let i = 1; i < last; i++) {
-    const part = parts[i];
-    if (part !== "" && part !== ".") kept.push(part);
-  }
-  kept.push(parts[last]);
+  const middle = parts.slice(1, -1).filter((part) => part && part !== ".");
+  const kept = [parts[0], ...middle, parts[parts.length - 1]];
   const name = kept[1];
   kept.splice(1, 1);
 
