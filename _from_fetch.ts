@@ -86,25 +86,17 @@ async function wholeOrStream(
   body: ReadableStream<Uint8Array>,
 ): Promise<Array<Uint8Array> | ReadableStream<Uint8Array>> {
   const reader = body.getReader();
-  let first: ReadResult;
-  try {
-    first = await reader.read();
-  } catch (error) {
+  const first = await reader.read().catch((error) => {
     reader.releaseLock();
     throw error;
-  }
+  });
   if (first.done) return [];
   let pending: Promise<ReadResult> | undefined = reader.read();
   const next = await peek(pending, SETTLE_TICKS);
   if (!(next instanceof Error) && next?.done) return [first.value];
-  let head: Uint8Array | undefined = first.value;
   return new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(first.value),
     async pull(controller): Promise<void> {
-      if (head !== undefined) {
-        controller.enqueue(head);
-        head = undefined;
-        return;
-      }
       const result = await (pending ?? reader.read());
       pending = undefined;
       if (result.done) controller.close();

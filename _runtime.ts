@@ -191,9 +191,7 @@ function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
       stdin.pause();
       stdin.unref?.();
     },
-    pull(): void {
-      stdin.ref?.();
-    },
+    pull: () => stdin.ref?.(),
   });
 }
 
