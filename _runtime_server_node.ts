@@ -252,12 +252,10 @@ function requestUrl(state: RequestState): string {
 }
 
 function requestBody(state: RequestState): ReadableStream<Uint8Array> | null {
-  return state.body !== undefined
-    ? state.body
-    : (state.body =
-      state.hasBody && state.method !== "GET" && state.method !== "HEAD"
-        ? bodyStream(state.req, state.res)
-        : null);
+  if (state.body !== undefined) return state.body;
+  const { method } = state;
+  const hasBody = state.hasBody && method !== "GET" && method !== "HEAD";
+  return state.body = hasBody ? bodyStream(state.req, state.res) : null;
 }
 
 function requestHeaders(state: RequestState): Headers {
