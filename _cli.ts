@@ -55,8 +55,8 @@ class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** A permission Deno was not given: printed alone, exit code 2. */
-class PermissionNeededError extends Error {
+/** A permission Deno was not given: printed alone (no usage), exit code 2. */
+class PermissionNeededError extends UsageError {
   override name = "PermissionNeededError";
 
   constructor(what: string, flag: string) {
@@ -209,11 +209,8 @@ export async function main(
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      writeStderr(`${name}: ${error.message}\n\n${usage(program)}`);
-      exit(2);
-    }
-    if (error instanceof PermissionNeededError) {
-      writeStderr(`${name}: ${error.message}\n`);
+      const help = error instanceof PermissionNeededError ? "" : usage(program);
+      writeStderr(`${name}: ${error.message}\n${help ? "\n" + help : ""}`);
       exit(2);
     }
     throw error;
@@ -224,20 +221,13 @@ export async function main(
       gracePeriod: options.gracePeriod,
     });
   } catch (error) {
+    const where = `${options.host} port ${options.port}`;
     const flag = missingPermissionFlag(error);
-    if (flag) {
-      const what = `listening on ${options.host} port ${options.port}`;
-      writeStderr(
-        `${name}: ${new PermissionNeededError(what, flag).message}\n`,
-      );
-      exit(2);
-    }
-    writeStderr(
-      `${name}: cannot listen on ${options.host} port ${options.port}: ${
-        (error as Error).message
-      }\n`,
-    );
-    exit(1);
+    const message = flag
+      ? new PermissionNeededError(`listening on ${where}`, flag).message
+      : `cannot listen on ${where}: ${(error as Error).message}`;
+    writeStderr(`${name}: ${message}\n`);
+    exit(flag ? 2 : 1);
   }
   await httpd.ready();
   writeStdout(`Serving HTTP on ${options.host} port ${httpd.serverPort} ...\n`);

@@ -8,6 +8,7 @@
  */
 
 import { REASONS } from "./_http.ts";
+import { peek, type ReadResult } from "./_runtime.ts";
 import type {
   FromFetchHandlerOptions,
   WSGIApplication,
@@ -73,11 +74,6 @@ export function fromFetchHandler(
   };
 }
 
-/** A read's result (the type is not global in Node's types). */
-type ReadResult = Awaited<
-  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
->;
-
 /** How many microtasks a closed stream's last read may take to settle. */
 const SETTLE_TICKS = 16;
 
@@ -90,27 +86,17 @@ async function wholeOrStream(
   body: ReadableStream<Uint8Array>,
 ): Promise<Array<Uint8Array> | ReadableStream<Uint8Array>> {
   const reader = body.getReader();
-  let first: ReadResult;
-  try {
-    first = await reader.read();
-  } catch (error) {
+  const first = await reader.read().catch((error) => {
     reader.releaseLock();
     throw error;
-  }
+  });
   if (first.done) return [];
-  let next: ReadResult | undefined;
   let pending: Promise<ReadResult> | undefined = reader.read();
-  pending.then((result) => next = result, () => {});
-  for (let i = 0; i < SETTLE_TICKS && next === undefined; i++) await null;
-  if (next?.done) return [first.value];
-  let head: Uint8Array | undefined = first.value;
+  const next = await peek(pending, SETTLE_TICKS);
+  if (!(next instanceof Error) && next?.done) return [first.value];
   return new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(first.value),
     async pull(controller): Promise<void> {
-      if (head !== undefined) {
-        controller.enqueue(head);
-        head = undefined;
-        return;
-      }
       const result = await (pending ?? reader.read());
       pending = undefined;
       if (result.done) controller.close();
@@ -126,11 +112,10 @@ function requestFromEnviron(
 ): Request {
   const headers = new Headers();
   for (const key in environ) {
-    if (key.startsWith("HTTP_")) {
-      const value = environ[key as `HTTP_${string}`];
-      if (typeof value === "string") {
-        headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
-      }
+    if (!key.startsWith("HTTP_")) continue;
+    const value = environ[key as `HTTP_${string}`];
+    if (typeof value === "string") {
+      headers.append(key.slice(5).replaceAll("_", "-").toLowerCase(), value);
     }
   }
   const method = environ.REQUEST_METHOD;

@@ -69,12 +69,10 @@ function checkOption(value: unknown, name: string): number {
 
 /** A chunk from the stream as a plain `Uint8Array` view (no copy). */
 function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) {
-    // Subclasses (Node's Buffer) override slice/subarray; use a plain view.
-    return value.constructor === Uint8Array
-      ? value
-      : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof Uint8Array && value.constructor === Uint8Array) {
+    return value;
   }
+  // Subclasses (Node's Buffer) override slice/subarray; use a plain view.
   if (ArrayBuffer.isView(value)) {
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   }
@@ -101,15 +99,6 @@ function readerOf(
 function ownsBuffer(chunk: Uint8Array): chunk is Uint8Array<ArrayBuffer> {
   return chunk.byteOffset === 0 && chunk.buffer instanceof ArrayBuffer &&
     chunk.buffer.byteLength === chunk.byteLength;
-}
-
-/** Ignores a promise's rejection. */
-async function quietly(promise: Promise<unknown>): Promise<void> {
-  try {
-    await promise;
-  } catch {
-    // Cancelling is best effort.
-  }
 }
 
 /** The queue's start: one settled promise shared by every input. */
@@ -218,24 +207,16 @@ export class WSGIInput implements InputStream {
     this.#head = 0;
     this.#offset = 0;
     this.#buffered = 0;
-    try {
-      if (this.#reader !== null) {
-        await this.#reader.cancel(reason);
-      } else if (this.#stream !== null && !this.#stream.locked) {
-        await this.#stream.cancel(reason);
-      }
-    } catch {
-      // Never throws: the stream may have errored already.
-    }
+    // Never throws: the stream may have errored already.
+    const target = this.#reader ?? (this.#stream?.locked ? null : this.#stream);
+    await target?.cancel(reason).catch(() => {});
   }
 
   /** Runs `task` once every operation queued before it has settled. */
   async #serialize<T>(task: () => Promise<T>): Promise<T> {
     const previous = this.#tail;
     let done!: () => void;
-    this.#tail = new Promise<void>((resolve) => {
-      done = resolve;
-    });
+    this.#tail = new Promise<void>((resolve) => done = resolve);
     try {
       await previous;
       if (this.#error !== null) throw this.#error.error;
@@ -323,7 +304,7 @@ export class WSGIInput implements InputStream {
           this.#ended = true;
           if (chunk.byteLength > room) {
             chunk = chunk.subarray(0, room);
-            quietly(this.#reader.cancel());
+            this.#reader.cancel().catch(() => {});
           }
         }
         this.#received += chunk.byteLength;
@@ -338,7 +319,7 @@ export class WSGIInput implements InputStream {
       if (this.#cancelled) return false;
       this.#ended = true;
       this.#error = { error };
-      if (this.#reader !== null) quietly(this.#reader.cancel(error));
+      this.#reader?.cancel(error).catch(() => {});
       throw error;
     }
   }

@@ -15,14 +15,22 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\\\",
 };
 
+/** `c` as `\xNN`. */
+export function hexEscape(c: string): string {
+  return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+}
+
+/** `c` escaped: `\t`, `\n`, `\r`, `"`, `\` by name, others as `\xNN`. */
+export function escapeChar(c: string): string {
+  return ESCAPES[c] ?? hexEscape(c);
+}
+
 /**
  * A function that puts a string in double quotes, escaping each character
- * `escaped` matches (`\t`, `\n`, `\r`, `"`, `\` by name, others as `\xNN`).
+ * `escaped` matches (by `escapeChar`).
  */
 export function quoter(escaped: RegExp): (s: string) => string {
-  const replace = (c: string): string =>
-    ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  return (s) => `"${s.replace(escaped, replace)}"`;
+  return (s) => `"${s.replace(escaped, escapeChar)}"`;
 }
 
 /**

@@ -25,19 +25,16 @@ interface DenoLike {
   ppid: number;
   unrefTimer(id: number): void;
   permissions: {
-    querySync(
-      descriptor: { name: "read"; path: string } | {
-        name: "env";
-        variable: string;
-      },
-    ): { state: string };
+    querySync(descriptor: { name: string; path?: string; variable?: string }): {
+      state: string;
+    };
   };
   build: { os: string };
   exit(code: number): never;
   addSignalListener(signal: string, handler: () => void): void;
   removeSignalListener(signal: string, handler: () => void): void;
   version: { deno: string };
-  errors: { NotCapable?: new () => Error; PermissionDenied: new () => Error };
+  errors: { NotCapable?: new () => Error };
 }
 
 interface NodeStreamLike {
@@ -52,7 +49,6 @@ interface ProcessLike {
   stderr?: NodeStreamLike;
   env?: Record<string, string | undefined>;
   versions?: { node?: string; bun?: string };
-  platform: string;
   ppid: number;
   getBuiltinModule?(id: "node:fs"): {
     readFileSync(path: string, encoding: "utf8"): string;
@@ -162,6 +158,29 @@ export function pulledStream(
   }, { highWaterMark: 0 });
 }
 
+/** A read's result (the type is not global in Node's types). */
+export type ReadResult = Awaited<
+  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
+>;
+
+/**
+ * How `promise` settled if it did within `turns` microtask turns (a byte
+ * body ends that fast), else `undefined`.
+ */
+export async function peek(
+  promise: Promise<ReadResult>,
+  turns: number,
+): Promise<ReadResult | Error | undefined> {
+  let outcome: ReadResult | Error | undefined;
+  promise.then(
+    (result) => outcome = result,
+    (error) =>
+      outcome = error instanceof Error ? error : new Error(String(error)),
+  );
+  for (let i = 0; i < turns && outcome === undefined; i++) await null;
+  return outcome;
+}
+
 /**
  * Standard input, unref'd between pulls: a paused pipe still reads ahead,
  * and a CGI script must not wait for the server to close it.
@@ -172,9 +191,7 @@ function stdinOf(stdin: NodeReadableLike): ReadableStream<Uint8Array> {
       stdin.pause();
       stdin.unref?.();
     },
-    pull(): void {
-      stdin.ref?.();
-    },
+    pull: () => stdin.ref?.(),
   });
 }
 

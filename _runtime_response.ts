@@ -19,7 +19,7 @@ export function lazyPrototype<S, T extends object>(
   Class: { prototype: T },
   key: symbol,
   materialise: (state: S) => T,
-  own: Record<string, (state: S) => unknown>,
+  own: Record<PropertyKey, (state: S) => unknown>,
 ): T {
   const proto = Class.prototype as Record<PropertyKey, unknown>;
   const members: PropertyDescriptorMap = {};
@@ -45,7 +45,8 @@ export function lazyPrototype<S, T extends object>(
       };
     }
   }
-  for (const [name, get] of Object.entries(own)) {
+  for (const name of Reflect.ownKeys(own)) {
+    const get = own[name];
     members[name] = {
       get(this: Record<symbol, S>): unknown {
         return get(this[key]);

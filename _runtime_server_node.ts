@@ -8,7 +8,7 @@
  */
 
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { pulledStream } from "./_runtime.ts";
+import { peek, pulledStream, type ReadResult } from "./_runtime.ts";
 import {
   BAD_REQUEST_TEXT,
   ERROR_HEADERS as PAGE_HEADERS,
@@ -52,6 +52,7 @@ const BAD_HOST_HEADERS = {
   "content-length": String(BAD_HOST.length),
   "connection": "close",
 };
+const REFUSED_HEADERS = { "content-length": "0", "connection": "close" };
 /** Responses whose request awaits `100 Continue`. */
 const EXPECTING = new WeakSet<ServerResponse>();
 const ERROR_HEADERS = {
@@ -76,13 +77,9 @@ export async function listen(
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const state = requestState(req, res, scheme, fallbackHost);
-    if (state === undefined) {
-      res.writeHead(400, { "content-length": "0", "connection": "close" })
-        .end();
-      return;
-    }
-    if (state === null) {
-      res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
+    if (!state) {
+      if (state === null) res.writeHead(400, BAD_HOST_HEADERS).end(BAD_HOST);
+      else res.writeHead(400, REFUSED_HEADERS).end();
       return;
     }
     const socket = req.socket;
@@ -123,12 +120,6 @@ export async function listen(
     }
   }
 
-  // Node then leaves `100 Continue` to us: sent when the app first reads
-  // the body, so an app that answers without reading it spares the upload.
-  const onCheckContinue = (req: IncomingMessage, res: ServerResponse) => {
-    EXPECTING.add(res);
-    onRequest(req, res);
-  };
   // `requestState` refuses a missing Host with a text body (Node's has none).
   const nodeOptions = {
     maxHeaderSize: MAX_HEADER_SIZE,
@@ -137,13 +128,17 @@ export async function listen(
   const server: Server = secure
     ? await createSecureServer(options, MAX_HEADER_SIZE, onRequest)
     : (await import("node:http")).createServer(nodeOptions, onRequest);
-  server.on("checkContinue", onCheckContinue);
+  // Node then leaves `100 Continue` to us: sent when the app first reads
+  // the body, so an app that answers without reading it spares the upload.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    EXPECTING.add(res);
+    onRequest(req, res);
+  });
 
   const ready = new Promise<NetAddr>((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
+    server.once("error", reject);
     server.listen({ host: options.hostname, port: options.port }, () => {
-      server.off("error", onError);
+      server.off("error", reject);
       // A later error (EMFILE on accept…) must not end the process.
       server.on("error", () => {});
       const bound = server.address();
@@ -257,12 +252,10 @@ function requestUrl(state: RequestState): string {
 }
 
 function requestBody(state: RequestState): ReadableStream<Uint8Array> | null {
-  return state.body !== undefined
-    ? state.body
-    : (state.body =
-      state.hasBody && state.method !== "GET" && state.method !== "HEAD"
-        ? bodyStream(state.req, state.res)
-        : null);
+  if (state.body !== undefined) return state.body;
+  const { method } = state;
+  const hasBody = state.hasBody && method !== "GET" && method !== "HEAD";
+  return state.body = hasBody ? bodyStream(state.req, state.res) : null;
 }
 
 function requestHeaders(state: RequestState): Headers {
@@ -298,30 +291,14 @@ const LAZY_REQUEST: Request = lazyPrototype(
     method: (state) => state.method,
     headers: requestHeaders,
     body: requestBody,
+    // For the environ: the origin-form target (no URL made), and the headers
+    // as received until `headers` was read (a caller may change the `Headers`).
+    [REQUEST_TARGET]: (state) => state.secure ? undefined : state.target,
+    [HTTP_VERSION]: (state) => state.version,
+    [HEADER_PAIRS]: (state) =>
+      state.headers === undefined ? state.raw : undefined,
   },
 );
-// For the environ: the origin-form target (no URL made), and the headers as
-// received until `headers` was read (a caller may change the `Headers`).
-Object.defineProperty(LAZY_REQUEST, REQUEST_TARGET, {
-  get(this: { [REQUEST_STATE]: RequestState }): string | undefined {
-    const state = this[REQUEST_STATE];
-    return state.secure ? undefined : state.target;
-  },
-  configurable: true,
-});
-Object.defineProperty(LAZY_REQUEST, HTTP_VERSION, {
-  get(this: { [REQUEST_STATE]: RequestState }): string {
-    return this[REQUEST_STATE].version;
-  },
-  configurable: true,
-});
-Object.defineProperty(LAZY_REQUEST, HEADER_PAIRS, {
-  get(this: { [REQUEST_STATE]: RequestState }): string[] | undefined {
-    const state = this[REQUEST_STATE];
-    return state.headers === undefined ? state.raw : undefined;
-  },
-  configurable: true,
-});
 
 function lazyRequest(state: RequestState): Request {
   const request = Object.create(LAZY_REQUEST);
@@ -431,20 +408,16 @@ function bodyStream(
 }
 
 function hangUp(): Error {
-  return Object.assign(new Error("the client hung up"), {
-    code: "ECONNRESET",
-  });
+  return Object.assign(new Error("the client hung up"), { code: "ECONNRESET" });
 }
 
 // The response
 
 /** A header list for `writeHead`, and whether it has `Content-Length`. */
-interface HeadList {
+function responseHead(response: Response): {
   list: string[];
   hasLength: boolean;
-}
-
-function responseHead(response: Response): HeadList {
+} {
   const list: string[] = [];
   let hasLength = false;
   // 204 and 304 send none, 205 only 0 (added with the empty body)
@@ -458,27 +431,6 @@ function responseHead(response: Response): HeadList {
     list.push(name, value);
   });
   return { list, hasLength };
-}
-
-type ReadResult = Awaited<
-  ReturnType<ReadableStreamDefaultReader<Uint8Array>["read"]>
->;
-
-/**
- * How `promise` settled if it did within a few microtask turns (a byte
- * body ends that fast), else `undefined`.
- */
-async function peek(
-  promise: Promise<ReadResult>,
-): Promise<ReadResult | Error | undefined> {
-  let outcome: ReadResult | Error | undefined;
-  promise.then(
-    (result) => outcome = result,
-    (error) =>
-      outcome = error instanceof Error ? error : new Error(String(error)),
-  );
-  for (let i = 0; i < PEEK_TURNS && outcome === undefined; i++) await null;
-  return outcome;
 }
 
 /** Answers a failure: the error page if nothing was sent, else cuts off. */
@@ -532,7 +484,7 @@ async function sendWebResponse(
   // A body that ends without waiting (a byte body) goes out whole, with
   // Content-Length; one that waits gets its headers at once, and streams.
   const reader = body.getReader();
-  const first = await peek(reader.read());
+  const first = await peek(reader.read(), PEEK_TURNS);
   if (first instanceof Error) return fail(res, first);
   if (first === undefined) {
     res.writeHead(status, list);
@@ -545,7 +497,7 @@ async function sendWebResponse(
     return;
   }
   const pending = reader.read();
-  const second = await peek(pending);
+  const second = await peek(pending, PEEK_TURNS);
   if (second instanceof Error) return fail(res, second);
   if (second?.done) {
     if (!hasLength) list.push("content-length", String(first.value.length));

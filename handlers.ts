@@ -218,6 +218,9 @@ export class BaseCGIHandler extends SimpleHandler {
   override originServer: boolean = false;
 }
 
+/** A CGI script's process serves one request at a time. */
+const CGI_OPTIONS = { multithread: false, multiprocess: true };
+
 /**
  * Runs an app as a CGI script: the request from the process's environment
  * (`readEnviron()`) and standard input, the response to standard output.
@@ -244,10 +247,8 @@ export class CGIHandler extends BaseCGIHandler {
    * @throws {Error} On Deno without `--allow-env`, saying so.
    */
   constructor() {
-    super(stdinStream(), stdoutStream(), stderrStream(), readEnviron(), {
-      multithread: false,
-      multiprocess: true,
-    });
+    const environ = readEnviron();
+    super(stdinStream(), stdoutStream(), stderrStream(), environ, CGI_OPTIONS);
   }
 }
 
@@ -279,10 +280,7 @@ export class IISCGIHandler extends BaseCGIHandler {
   constructor() {
     const environ = readEnviron();
     fixIisPathInfo(environ);
-    super(stdinStream(), stdoutStream(), stderrStream(), environ, {
-      multithread: false,
-      multiprocess: true,
-    });
+    super(stdinStream(), stdoutStream(), stderrStream(), environ, CGI_OPTIONS);
   }
 }
 

@@ -35,6 +35,7 @@ import { RESOLVED } from "./_base_handler.ts";
 import { logDateTimeString } from "./_dates.ts";
 import { addRequestVars, requestProtocol } from "./_environ.ts";
 import { STDERR } from "./_error_stream.ts";
+import { escapeChar, hexEscape } from "./_quote.ts";
 import { FetchHandler, mountApp, mountPrefix } from "./_fetch_handler.ts";
 import { runtimeVersion } from "./_runtime.ts";
 import {
@@ -68,13 +69,7 @@ export const SOFTWARE_VERSION: string = `${SERVER_VERSION} ${SYS_VERSION}`;
 const LOG_ESCAPED = /[\x00-\x1f\x7f-\x9f\\]/g;
 
 function escapeControl(text: string): string {
-  return text.replace(
-    LOG_ESCAPED,
-    (c) =>
-      c === "\\"
-        ? "\\\\"
-        : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
+  return text.replace(LOG_ESCAPED, (c) => c === "\\" ? "\\\\" : hexEscape(c));
 }
 
 /** Fills `%s` and `%d` of `format` with `args`, as Python's `%` operator. */
@@ -117,6 +112,19 @@ const FORCED_CLOSE_WAIT = 1000;
 /** The answer to a request the server will not serve (shutting down). */
 function unavailable(): Response {
   return new Response("Service Unavailable", { status: 503 });
+}
+
+/** Whether `promise` settles within `ms`; the timer ends with the race. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 interface Queued {
@@ -394,32 +402,17 @@ export class WSGIServer {
       queued.resolve(Promise.resolve(unavailable()));
     }
     const closed = this.#server.shutdown();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), grace);
-    });
     try {
-      const late = await Promise.race([closed.then(() => false), expired]);
-      if (late) {
+      if (!await within(closed, grace)) {
         const cut = [...this.#active];
         for (const handler of cut) handler.abort();
         for (const answer of this.#unanswered) answer();
         // Give each cut body's close() and the runtime a moment, no more.
-        let drainTimer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([
-          Promise.all([
-            closed,
-            ...cut.map((handler) => handler.finished.catch(() => {})),
-          ]),
-          new Promise<void>((resolve) => {
-            drainTimer = setTimeout(resolve, FORCED_CLOSE_WAIT);
-          }),
-        ]);
-        clearTimeout(drainTimer);
+        const finished = cut.map((handler) => handler.finished.catch(() => {}));
+        await within(Promise.all([closed, ...finished]), FORCED_CLOSE_WAIT);
         this.#server.abandon();
       }
     } finally {
-      clearTimeout(timer);
       this.#active.clear();
       this.#unanswered.clear();
       this.#stop();
@@ -483,16 +476,12 @@ class ServerHandler extends FetchHandler {
   override close(): Promise<void> {
     if (!this.#logged) {
       this.#logged = true;
-      const requestHandler = this.requestHandler;
+      const handler = this.requestHandler;
       try {
-        logResponse(requestHandler, this.status, this.bytesSent);
+        logResponse(handler, this.status, this.bytesSent);
       } catch (error) {
         // A logRequest or logMessage that throws, reported as socketserver does.
-        logHandlerError(
-          requestHandler.getStderr(),
-          requestHandler.clientAddress,
-          error,
-        );
+        logHandlerError(handler.getStderr(), handler.clientAddress, error);
       }
     }
     return super.close();
@@ -692,30 +681,21 @@ function fillEnviron(
   env.SERVER_SOFTWARE = requestHandler.serverVersion;
 }
 
-function missingApp(
-  _environ: WSGIEnvironment,
-  _startResponse: StartResponse,
-): ResponseBody {
+const missingApp: WSGIApplication = () => {
   throw new Error("no application: call setApp(app) before serving");
-}
+};
+
+/** What Python's `repr` escapes in a string: `\`, quotes, the unprintable. */
+// deno-lint-ignore no-control-regex
+const PY_ESCAPED = /[\x00-\x1f\x7f-\xa0\xad\\'"]/g;
 
 /** Python's `repr()` of a value, for `demoApp`. */
 function pyRepr(value: unknown): string {
   if (typeof value === "string") {
     const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    let out = quote;
-    for (const c of value) {
-      const code = c.codePointAt(0)!;
-      if (c === "\\") out += "\\\\";
-      else if (c === quote) out += "\\" + c;
-      else if (c === "\n") out += "\\n";
-      else if (c === "\r") out += "\\r";
-      else if (c === "\t") out += "\\t";
-      else if (code < 0x20 || (code >= 0x7f && code < 0xa1) || code === 0xad) {
-        out += `\\x${code.toString(16).padStart(2, "0")}`;
-      } else out += c;
-    }
-    return out + quote;
+    const escape = (c: string): string =>
+      c === quote ? "\\" + c : c === "'" || c === '"' ? c : escapeChar(c);
+    return quote + value.replace(PY_ESCAPED, escape) + quote;
   }
   if (typeof value === "boolean") return value ? "True" : "False";
   if (value === undefined || value === null) return "None";

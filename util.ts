@@ -52,14 +52,18 @@ export type {
 
 // Environ access
 
-/** Reads environ values the way Python's `environ[key]` does: it must be there. */
-function requiredString(
+/**
+ * A string environ value: Python's `environ[key]` (it must be there) for a
+ * `caller`, else `environ.get(key, "")`.
+ */
+function envString(
   environ: Readonly<Record<string, unknown>>,
   key: string,
-  caller: string,
+  caller?: string,
 ): string {
   const value = environ[key];
   if (value === undefined) {
+    if (caller === undefined) return "";
     throw new TypeError(
       `${caller} needs environ[${JSON.stringify(key)}], which is missing`,
     );
@@ -184,14 +188,14 @@ export function applicationUri(
   environ: Readonly<Partial<WSGIEnvironment>>,
 ): string {
   const env: Readonly<Record<string, unknown>> = environ;
-  const scheme = requiredString(env, "wsgi.url_scheme", "applicationUri()");
+  const scheme = envString(env, "wsgi.url_scheme", "applicationUri()");
   let url = scheme + "://";
   const host = truthyString(env, "HTTP_HOST");
   if (host) {
     url += host;
   } else {
-    url += requiredString(env, "SERVER_NAME", "applicationUri()");
-    const port = requiredString(env, "SERVER_PORT", "applicationUri()");
+    url += envString(env, "SERVER_NAME", "applicationUri()");
+    const port = envString(env, "SERVER_PORT", "applicationUri()");
     if (port !== (scheme === "https" ? "443" : "80")) url += ":" + port;
   }
   const scriptName = truthyString(env, "SCRIPT_NAME") || "/";
@@ -241,10 +245,7 @@ export function requestUri(
 ): string {
   const env: Readonly<Record<string, unknown>> = environ;
   let url = applicationUri(environ);
-  const rawPathInfo = env["PATH_INFO"] === undefined ? "" : env["PATH_INFO"];
-  if (typeof rawPathInfo !== "string") {
-    throw notString("PATH_INFO", rawPathInfo);
-  }
+  const rawPathInfo = envString(env, "PATH_INFO");
   const pathInfo = quote(rawPathInfo, "PATH_INFO", PATH_INFO_UNSAFE);
   url += env["SCRIPT_NAME"] ? pathInfo : pathInfo.slice(1);
   if (includeQuery) {
@@ -258,7 +259,6 @@ export function requestUri(
 
 /** Python's `posixpath.normpath` for strings. */
 function normpath(path: string): string {
-  if (path === "") return ".";
   let initialSlashes = path.startsWith("/") ? 1 : 0;
   // POSIX allows one implementation-defined meaning for exactly two slashes.
   if (initialSlashes && path.startsWith("//") && !path.startsWith("///")) {
@@ -276,8 +276,7 @@ function normpath(path: string): string {
       comps.pop();
     }
   }
-  const result = "/".repeat(initialSlashes) + comps.join("/");
-  return result || ".";
+  return "/".repeat(initialSlashes) + comps.join("/") || ".";
 }
 
 /**
@@ -354,23 +353,12 @@ export function shiftPathInfo(
     );
   }
   // Drop empty and "." segments, except the first and the last.
-  const last = parts.length - 1;
-  const kept = [parts[0]];
-  for (let i = 1; i < last; i++) {
-    const part = parts[i];
-    if (part !== "" && part !== ".") kept.push(part);
-  }
-  kept.push(parts[last]);
+  const middle = parts.slice(1, -1).filter((part) => part && part !== ".");
+  const kept = [parts[0], ...middle, parts[parts.length - 1]];
   const name = kept[1];
   kept.splice(1, 1);
 
-  const scriptNameIn = env["SCRIPT_NAME"] === undefined
-    ? ""
-    : env["SCRIPT_NAME"];
-  if (typeof scriptNameIn !== "string") {
-    throw notString("SCRIPT_NAME", scriptNameIn);
-  }
-  let scriptName = normpath(scriptNameIn + "/" + name);
+  let scriptName = normpath(envString(env, "SCRIPT_NAME") + "/" + name);
   if (scriptName.endsWith("/")) scriptName = scriptName.slice(0, -1);
   if (!name && !scriptName.endsWith("/")) scriptName += "/";
 
@@ -512,12 +500,13 @@ export function isHopByHop(name: string): boolean {
 // FileWrapper
 
 type Closable = { close?: unknown };
+type Reader = { read(size: number): unknown };
 
 /** What a `FileLike` turned out to be. */
 type Source =
   | { kind: "stream"; stream: ReadableStream<Uint8Array>; owner?: Closable }
   | { kind: "iterable"; open: () => Iterator<unknown> | AsyncIterator<unknown> }
-  | { kind: "read"; owner: { read(size: number): unknown } };
+  | { kind: "read"; owner: Reader };
 
 /** Sorts a `FileLike` into the kinds of `Source`, in the order docs/api.md gives. */
 function classify(filelike: FileLike): Source {
@@ -538,10 +527,7 @@ function classify(filelike: FileLike): Source {
       return { kind: "iterable", open: () => iterable[Symbol.iterator]() };
     }
     if (typeof obj.read === "function") {
-      return {
-        kind: "read",
-        owner: filelike as { read(size: number): unknown },
-      };
+      return { kind: "read", owner: filelike as Reader };
     }
   }
   throw new TypeError(
@@ -753,11 +739,10 @@ export class FileWrapper implements AsyncIterable<Uint8Array<ArrayBuffer>> {
       if (!reader && !source.stream.locked) {
         await source.stream.cancel().catch(() => {});
       }
-    } else if (source.kind === "iterable") {
+    } else {
+      // An iterable's iterator (a read(size) source has none), then its owner.
       if (!wasDone) await this.#iterator?.return?.();
       await closeOwner(this.filelike as Closable);
-    } else {
-      await closeOwner(source.owner as Closable);
     }
   }
 }

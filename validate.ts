@@ -43,7 +43,6 @@ import type {
   FileWrapperFactory,
   InputStream,
   ResponseBody,
-  StartResponse,
   Write,
   WSGIApplication,
   WSGIEnvironment,
@@ -175,6 +174,18 @@ function fail(message: string): never {
   throw new AssertionError(message);
 }
 
+/** Fails unless `args` are `count`: `name() takes <what> (got <length>)`. */
+function takes(
+  name: string,
+  args: unknown[],
+  count: number,
+  what: string,
+): void {
+  if (args.length !== count) {
+    fail(`${name}() takes ${what} (got ${args.length})`);
+  }
+}
+
 /** Fails with `message`, then the value that was wrong and a `hint`. */
 function got(message: string, value: unknown, hint = ""): never {
   fail(`${message} (got ${repr(value)})${hint}`);
@@ -285,8 +296,9 @@ function checkEnviron(
     got("wsgi.file_wrapper must be a function", fileWrapper);
   }
 
-  checkInput(env["wsgi.input"]);
-  checkErrors(env["wsgi.errors"]);
+  const input = ["read", "readline", "readlines", Symbol.asyncIterator];
+  checkMethods(env, "wsgi.input", input);
+  checkMethods(env, "wsgi.errors", ["flush", "write", "writelines"]);
 
   const method = env.REQUEST_METHOD as string;
   if (!TOKEN_REGEXP.test(method)) {
@@ -296,19 +308,18 @@ function checkEnviron(
     warn(`Unknown REQUEST_METHOD: ${quote(method)}`);
   }
 
+  for (const key of ["SCRIPT_NAME", "PATH_INFO"]) {
+    const path = env[key] as string | undefined;
+    if (path && !path.startsWith("/")) {
+      fail(`${key} doesn't start with /: ${quote(path)}`);
+    }
+  }
   const scriptName = env.SCRIPT_NAME as string | undefined;
-  const pathInfo = env.PATH_INFO as string | undefined;
-  if (scriptName && !scriptName.startsWith("/")) {
-    fail(`SCRIPT_NAME doesn't start with /: ${quote(scriptName)}`);
-  }
-  if (pathInfo && !pathInfo.startsWith("/")) {
-    fail(`PATH_INFO doesn't start with /: ${quote(pathInfo)}`);
-  }
   const length = env.CONTENT_LENGTH as string | undefined;
   if (length && !DIGITS_REGEXP.test(length)) {
     fail(`Invalid CONTENT_LENGTH: ${quote(length)}`);
   }
-  if (!scriptName && pathInfo === undefined) {
+  if (!scriptName && env.PATH_INFO === undefined) {
     fail(
       "One of SCRIPT_NAME or PATH_INFO are required (PATH_INFO should at " +
         "least be '/' if SCRIPT_NAME is empty)",
@@ -322,40 +333,22 @@ function checkEnviron(
   }
 }
 
-function attributeName(attr: string | symbol): string {
-  return typeof attr === "symbol" ? `[${attr.description}]` : attr;
-}
-
-function checkInput(input: unknown): void {
-  for (const attr of ["read", "readline", "readlines", Symbol.asyncIterator]) {
-    if (typeof (input as Record<PropertyKey, unknown>)?.[attr] !== "function") {
-      fail(
-        `wsgi.input (${repr(input)}) doesn't have the attribute ${
-          attributeName(attr)
-        }`,
-      );
-    }
-  }
-}
-
-function checkErrors(errors: unknown): void {
-  for (const attr of ["flush", "write", "writelines"]) {
-    if (typeof (errors as Record<string, unknown>)?.[attr] !== "function") {
-      fail(`wsgi.errors (${repr(errors)}) doesn't have the attribute ${attr}`);
+/** Fails unless `env[key]` has each method in `attrs`. */
+function checkMethods(
+  env: Record<string, unknown>,
+  key: string,
+  attrs: (string | symbol)[],
+): void {
+  const value = env[key] as Record<PropertyKey, unknown> | null | undefined;
+  for (const attr of attrs) {
+    if (typeof value?.[attr] !== "function") {
+      const name = typeof attr === "symbol" ? `[${attr.description}]` : attr;
+      fail(`${key} (${repr(value)}) doesn't have the attribute ${name}`);
     }
   }
 }
 
 // wsgi.input and wsgi.errors
-
-/** Checks a size argument: `undefined`, or an integer. */
-function checkSize(method: string, size: unknown): void {
-  if (
-    size !== undefined && !(typeof size === "number" && Number.isInteger(size))
-  ) {
-    got(`wsgi.input.${method}() size must be an integer`, size);
-  }
-}
 
 function checkChunk(method: string, value: unknown, size: unknown): void {
   if (!(value instanceof Uint8Array)) {
@@ -366,13 +359,6 @@ function checkChunk(method: string, value: unknown, size: unknown): void {
       `wsgi.input.${method}(${size}) resolved with ${value.length} bytes, more than asked`,
     );
   }
-}
-
-function checkPromise(method: string, value: unknown): PromiseLike<unknown> {
-  if (!isThenable(value)) {
-    got(`wsgi.input.${method}() must return a Promise`, value);
-  }
-  return value;
 }
 
 /** `wsgi.input` as the app sees it: every call and result checked. */
@@ -398,8 +384,10 @@ class InputWrapper implements InputStream {
         })`,
       );
     }
-    checkSize(method, args[0]);
     const size = args[0];
+    if (size !== undefined && !Number.isInteger(size)) {
+      got(`wsgi.input.${method}() size must be an integer`, size);
+    }
     if (
       method === "read" && !this.#terminated &&
       (size === undefined || (size as number) < 0)
@@ -411,7 +399,11 @@ class InputWrapper implements InputStream {
       );
     }
     const call = this.#input[method] as (...args: unknown[]) => unknown;
-    return checkPromise(method, call.apply(this.#input, args));
+    const result = call.apply(this.#input, args);
+    if (!isThenable(result)) {
+      got(`wsgi.input.${method}() must return a Promise`, result);
+    }
+    return result;
   }
 
   read(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
@@ -420,14 +412,9 @@ class InputWrapper implements InputStream {
   }
 
   readline(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>> {
-    const size = args[0];
-    const result = this.#call(
-      "readline",
-      args,
-      "at most one argument, the size",
-    );
-    return settle(result, (value) => {
-      checkChunk("readline", value, size);
+    const what = "at most one argument, the size";
+    return settle(this.#call("readline", args, what), (value) => {
+      checkChunk("readline", value, args[0]);
       const line = value as Uint8Array;
       const newline = line.indexOf(10);
       if (newline !== -1 && newline !== line.length - 1) {
@@ -441,12 +428,8 @@ class InputWrapper implements InputStream {
   }
 
   readlines(...args: unknown[]): Promise<Uint8Array<ArrayBuffer>[]> {
-    const result = this.#call(
-      "readlines",
-      args,
-      "at most one argument, the hint",
-    );
-    return settle(result, (lines) => {
+    const what = "at most one argument, the hint";
+    return settle(this.#call("readlines", args, what), (lines) => {
       if (!Array.isArray(lines)) {
         got("wsgi.input.readlines() must resolve with an Array", lines);
       }
@@ -486,22 +469,15 @@ class ErrorWrapper implements ErrorStream {
   }
 
   write(...args: unknown[]): void {
-    if (args.length !== 1) {
-      fail(
-        `wsgi.errors.write() takes exactly one argument, a string (got ${args.length})`,
-      );
-    }
+    takes("wsgi.errors.write", args, 1, "exactly one argument, a string");
     const s = args[0];
     if (typeof s !== "string") got("wsgi.errors.write() needs a string", s);
     this.#errors.write(s);
   }
 
   writelines(...args: unknown[]): void {
-    if (args.length !== 1) {
-      fail(
-        `wsgi.errors.writelines() takes exactly one argument, an iterable of strings (got ${args.length})`,
-      );
-    }
+    const what = "exactly one argument, an iterable of strings";
+    takes("wsgi.errors.writelines", args, 1, what);
     const lines = args[0] as Iterable<unknown>;
     if (typeof lines?.[Symbol.iterator] !== "function") {
       got("wsgi.errors.writelines() needs an iterable of strings", lines);
@@ -510,9 +486,7 @@ class ErrorWrapper implements ErrorStream {
   }
 
   flush(...args: unknown[]): void {
-    if (args.length !== 0) {
-      fail(`wsgi.errors.flush() takes no arguments (got ${args.length})`);
-    }
+    takes("wsgi.errors.flush", args, 0, "no arguments");
     this.#errors.flush();
   }
 
@@ -563,20 +537,12 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     );
   }
   for (const item of headers) {
-    if (!Array.isArray(item)) {
-      fail(
-        `Individual headers (${
-          repr(item)
-        }) must be of type tuple ([name, value]): ${typeName(item)}`,
-      );
-    }
-    if (item.length !== 2) {
-      fail(
-        `Individual headers (${
-          repr(item)
-        }) must be [name, value] pairs (got ${item.length} items)`,
-      );
-    }
+    const wrong = !Array.isArray(item)
+      ? `must be of type tuple ([name, value]): ${typeName(item)}`
+      : item.length !== 2
+      ? `must be [name, value] pairs (got ${item.length} items)`
+      : undefined;
+    if (wrong) fail(`Individual headers (${repr(item)}) ${wrong}`);
     const [name, value] = item as [unknown, unknown];
     if (typeof name !== "string") {
       got("Header name must be of type string", name);
@@ -603,18 +569,14 @@ function checkHeaders(headers: unknown, warn: Warn): void {
     if (name.endsWith("-") || name.endsWith("_")) {
       warn(`Names may not end in '-' or '_': ${quote(name)}`);
     }
-    const bad = VALUE_CONTROL_REGEXP.exec(value);
-    if (bad) {
-      fail(`Bad header value: ${quote(value)} (bad char: ${quote(bad[0])})`);
-    }
-    const wide = NOT_LATIN1_REGEXP.exec(value);
-    if (wide) {
-      fail(
-        `Bad header value: ${quote(value)} (not ISO-8859-1: ${
-          quote(wide[0])
-        } is ${codePoint(wide[0])})`,
-      );
-    }
+    const bad = VALUE_CONTROL_REGEXP.exec(value)?.[0];
+    const wide = NOT_LATIN1_REGEXP.exec(value)?.[0];
+    const why = bad !== undefined
+      ? `bad char: ${quote(bad)}`
+      : wide !== undefined
+      ? `not ISO-8859-1: ${quote(wide)} is ${codePoint(wide)}`
+      : undefined;
+    if (why) fail(`Bad header value: ${quote(value)} (${why})`);
     if (isHopByHop(name)) {
       fail(`Hop-by-hop header, '${name}: ${value}', not allowed`);
     }
@@ -644,16 +606,16 @@ function checkContentType(
 }
 
 function checkExcInfo(excInfo: unknown): void {
-  if (typeof excInfo === "boolean") {
-    fail(
-      `excInfo (${excInfo}) is not the caught error: boolean (pass the error itself, or nothing)`,
-    );
-  }
-  if (Array.isArray(excInfo)) {
+  const [type, hint] = typeof excInfo === "boolean"
+    ? ["boolean", "or nothing"]
+    : Array.isArray(excInfo)
+    ? ["Array", "not Python's (type, value, traceback)"]
+    : [];
+  if (type !== undefined) {
     fail(
       `excInfo (${
         repr(excInfo)
-      }) is not the caught error: Array (pass the error itself, not Python's (type, value, traceback))`,
+      }) is not the caught error: ${type} (pass the error itself, ${hint})`,
     );
   }
 }
@@ -697,14 +659,12 @@ const START_RESPONSE_LATE =
   "The application returns and we started iterating over its body, but " +
   "start_response has not yet been called";
 
-/** Bodies a server's `FileWrapper` made; they pass through in identity. */
-type FileBodies = WeakSet<object>;
-
 class Exchange {
   readonly warn: Warn;
   readonly head: boolean;
-  readonly files: FileBodies = new WeakSet();
-  #startResponse: StartResponse;
+  /** Bodies a server's `FileWrapper` made; they pass through in identity. */
+  readonly files = new WeakSet<object>();
+  #startResponse: (...args: unknown[]) => unknown;
   /** `startResponse` was called (and accepted). */
   started = false;
   /** What may have no body (`"A 204 response"`…), if so. */
@@ -718,12 +678,16 @@ class Exchange {
   bodyDone = false;
   /** The body was closed: the response is over. */
   closed = false;
-  #writeToken: object | undefined = undefined;
+  /** The last `write()`'s promise is pending (exact until the warning). */
+  #writing = false;
   #warnedWrite = false;
 
-  constructor(method: string, startResponse: StartResponse, warn: Warn) {
+  constructor(method: string, startResponse: unknown, warn: Warn) {
+    if (typeof startResponse !== "function") {
+      got("start_response must be a function", startResponse);
+    }
     this.head = method === "HEAD";
-    this.#startResponse = startResponse;
+    this.#startResponse = startResponse as (...args: unknown[]) => unknown;
     this.warn = warn;
   }
 
@@ -749,9 +713,7 @@ class Exchange {
       );
     }
     const declared = checkFraming(code, pairs);
-    const write = (this.#startResponse as (...args: unknown[]) => unknown)(
-      ...args,
-    );
+    const write = this.#startResponse(...args);
     if (typeof write !== "function") {
       got("start_response must return the write function", write);
     }
@@ -767,11 +729,7 @@ class Exchange {
   };
 
   #write(write: Write, args: unknown[]): Promise<void> {
-    if (args.length !== 1) {
-      fail(
-        `write() takes exactly one argument, a Uint8Array (got ${args.length})`,
-      );
-    }
+    takes("write", args, 1, "exactly one argument, a Uint8Array");
     const data = args[0];
     if (!(data instanceof Uint8Array)) {
       const hint = typeof data === "string" ? TEXT_HINT : "";
@@ -786,7 +744,7 @@ class Exchange {
       );
     }
     this.count(data.length);
-    if (this.#writeToken !== undefined && !this.#warnedWrite) {
+    if (this.#writing && !this.#warnedWrite) {
       this.#warnedWrite = true;
       this.warn(
         "write() called while the previous write() is still pending: await " +
@@ -797,11 +755,8 @@ class Exchange {
     if (!isThenable(promise)) {
       got("the server's write() must return a Promise", promise);
     }
-    const token = {};
-    this.#writeToken = token;
-    const settled = (): void => {
-      if (this.#writeToken === token) this.#writeToken = undefined;
-    };
+    this.#writing = true;
+    const settled = (): boolean => this.#writing = false;
     promise.then(settled, settled);
     return promise as Promise<void>;
   }
@@ -893,6 +848,16 @@ abstract class CheckedBody {
     if (typeof close === "function") return close.call(this.original);
   }
 
+  /** Stops the app's iterator after a finding (ignoring what that throws). */
+  protected stop(iterator: { return?(): unknown }): Promise<unknown> | void {
+    if (this.exchange.bodyDone) return;
+    try {
+      return Promise.resolve(iterator.return?.()).catch(() => {});
+    } catch {
+      // The finding is what matters.
+    }
+  }
+
   protected checkOpen(): void {
     if (this.exchange.closed) fail("Iterator read after closed");
   }
@@ -935,13 +900,7 @@ class CheckedSyncBody extends CheckedBody
     try {
       return this.step(result);
     } catch (error) {
-      if (!this.exchange.bodyDone) {
-        try {
-          iterator.return?.();
-        } catch {
-          // The finding is what matters.
-        }
-      }
+      void this.stop(iterator);
       throw error;
     }
   }
@@ -970,13 +929,7 @@ class CheckedAsyncBody extends CheckedBody
     try {
       return this.step(result);
     } catch (error) {
-      if (!this.exchange.bodyDone) {
-        try {
-          await iterator.return?.();
-        } catch {
-          // The finding is what matters.
-        }
-      }
+      await this.stop(iterator);
       throw error;
     }
   }
@@ -1001,6 +954,9 @@ function bodyHint(body: object): string {
   return "";
 }
 
+const NOT_ITERABLE =
+  "The application must return an iterable of Uint8Array chunks";
+
 function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   if (
     result === undefined || result === null || result === false || result === 0
@@ -1022,7 +978,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const body = result as Record<PropertyKey, unknown>;
   if (typeof body !== "object" && typeof body !== "function") {
-    got("The application must return an iterable of Uint8Array chunks", result);
+    got(NOT_ITERABLE, result);
   }
   if (result instanceof FileWrapper || exchange.files.has(result as object)) {
     if (!exchange.started) {
@@ -1035,11 +991,7 @@ function checkBody(result: unknown, exchange: Exchange): ResponseBody {
   }
   const isAsync = typeof body[Symbol.asyncIterator] === "function";
   if (!isAsync && typeof body[Symbol.iterator] !== "function") {
-    fail(
-      `The application must return an iterable of Uint8Array chunks (got ${
-        repr(result)
-      })${bodyHint(body)}`,
-    );
+    got(NOT_ITERABLE, result, bodyHint(body));
   }
   if (
     typeof ReadableStream === "function" && result instanceof ReadableStream &&
@@ -1073,7 +1025,7 @@ async function checkLater(
 
 function wrapFileWrapper(
   factory: FileWrapperFactory,
-  files: FileBodies,
+  files: WeakSet<object>,
 ): FileWrapperFactory {
   return (...args: unknown[]): ResponseBody => {
     if (args.length < 1 || args.length > 2) {
@@ -1095,10 +1047,6 @@ function wrapFileWrapper(
     if (typeof body === "object" && body !== null) files.add(body);
     return body;
   };
-}
-
-function defaultWarning(warning: WSGIWarning): void {
-  console.warn(`${warning.name}: ${warning.message}`);
 }
 
 /**
@@ -1156,7 +1104,7 @@ export function validator(
   const warn: Warn = (message) => {
     const warning = new WSGIWarning(message);
     if (options.onWarning !== undefined) options.onWarning(warning);
-    else defaultWarning(warning);
+    else console.warn(`${warning.name}: ${warning.message}`);
   };
   const lintApp = (
     ...args: unknown[]
@@ -1164,14 +1112,7 @@ export function validator(
     if (args.length !== 2) fail("Two arguments required");
     const [environ, startResponse] = args;
     checkEnviron(environ, warn);
-    if (typeof startResponse !== "function") {
-      got("start_response must be a function", startResponse);
-    }
-    const exchange = new Exchange(
-      environ.REQUEST_METHOD,
-      startResponse as StartResponse,
-      warn,
-    );
+    const exchange = new Exchange(environ.REQUEST_METHOD, startResponse, warn);
     environ["wsgi.input"] = new InputWrapper(
       environ["wsgi.input"],
       environ["wsgi.input_terminated"] === true,
@@ -1184,10 +1125,7 @@ export function validator(
         exchange.files,
       );
     }
-    const result: unknown = app(
-      environ,
-      exchange.startResponse as StartResponse,
-    );
+    const result: unknown = app(environ, exchange.startResponse);
     return isThenable(result)
       ? checkLater(result, exchange)
       : checkBody(result, exchange);
