@@ -36,8 +36,6 @@ import type {
 } from "./types.ts";
 import { FileWrapper, guessScheme, isHopByHop } from "./util.ts";
 
-export { formatDateTime };
-
 // ---------------------------------------------------------------------------
 // Shared constants: never copied per request.
 
@@ -198,16 +196,6 @@ function checkResponseHeaders(
       );
     }
   }
-}
-
-/** Writes `error` to `stream` as Python lays out a traceback, and flushes it. */
-function writeException(
-  stream: ErrorStream,
-  error: unknown,
-  limit: number | undefined,
-): void {
-  stream.write(formatException(error, limit));
-  stream.flush();
 }
 
 /**
@@ -407,10 +395,6 @@ export abstract class BaseHandler {
 
   #startResponseFn(): StartResponse {
     return this.#boundStart ??= this.startResponse.bind(this);
-  }
-
-  #writeFn(): Write {
-    return this.#boundWrite ??= this.write.bind(this);
   }
 
   /** Builds `environ`: `osEnviron`, then `addCgiVars()`, then the `wsgi.*` keys. */
@@ -640,7 +624,7 @@ export abstract class BaseHandler {
     this.headers = new this.headersClass(copy);
     checkStatus(status);
     checkResponseHeaders(copy);
-    return this.#writeFn();
+    return this.#boundWrite ??= this.write.bind(this);
   }
 
   /**
@@ -815,11 +799,9 @@ export abstract class BaseHandler {
    * @param error The error.
    */
   logException(error: unknown): void {
-    writeException(
-      this.environ?.["wsgi.errors"] ?? this.getStderr(),
-      error,
-      this.tracebackLimit,
-    );
+    const stream = this.environ?.["wsgi.errors"] ?? this.getStderr();
+    stream.write(formatException(error, this.tracebackLimit));
+    stream.flush();
   }
 
   /**

@@ -24,22 +24,15 @@ export interface ConnectionInfo {
   /** The client's address. */
   remoteAddr?: { hostname: string; port: number };
   /**
-   * Whether the connection is TLS: it alone decides `HTTPS` (a server
-   * knows). Default: the request URL's scheme, which a runtime may take
-   * from an absolute-form request target (`GET https://… HTTP/1.1` over
-   * plain HTTP), so only a gateway that knows nothing better trusts it.
+   * Whether the connection is TLS, which alone decides `HTTPS`; default: the
+   * URL's scheme (which an absolute-form request target can set).
    */
   secure?: boolean;
 }
 
 /**
- * Makes plain objects with room for an environ's keys. V8 sizes the
- * objects a constructor makes by the `this.x =` assignments in its body
- * (run or not), so these start with room for about 40 keys in the object
- * itself; a `{}` has room for 4, and the store of every further key is
- * copied as it grows (some 800 bytes for an environ). The prototype is
- * `Object.prototype`: what it makes is a plain object in every other
- * way (`constructor` is `Object`).
+ * Makes plain objects with room for an environ's keys: V8 sizes them by the
+ * `this.x =` in the body, run or not (docs/npm.md, "Allocation").
  */
 const Sized = function (this: Record<string, number>, never?: boolean): void {
   if (never) {
@@ -175,10 +168,8 @@ export function addRequestVars(
   // forEach is several times faster than the headers' iterator on Deno.
   else request.headers.forEach(addHeader, seen);
   if (!seen.length) {
-    // A chunked body has no CONTENT_LENGTH: absent, not "". Otherwise ""
-    // as Python (a bodyless POST or DELETE included; a stream given to
-    // `new Request` without a length is read to its end all the same, as
-    // wsgi.input_terminated says).
+    // A chunked body has no CONTENT_LENGTH (absent, not ""); any other
+    // request has "", as in Python.
     if (!seen.chunked) environ.CONTENT_LENGTH = "";
     else if ("CONTENT_LENGTH" in environ) delete environ.CONTENT_LENGTH;
   }

@@ -163,19 +163,6 @@ function isServerName(name: string): boolean {
     (name === "Server" || name.toLowerCase() === "server");
 }
 
-/** A whole body cut at the app's declared `Content-Length` (negative: none). */
-function cutAt(whole: Uint8Array, declared: number): Uint8Array {
-  return declared >= 0 && whole.length > declared
-    ? whole.subarray(0, declared)
-    : whole;
-}
-
-/** The request body's declared length (its `Content-Length`), if valid. */
-function requestLength(request: Request): number | undefined {
-  const value = request.headers.get("content-length");
-  return value === null ? undefined : contentLength({ CONTENT_LENGTH: value });
-}
-
 /** A write that waits for the response stream to pull it. */
 interface PendingChunk {
   data: Uint8Array;
@@ -326,9 +313,9 @@ export class FetchHandler extends BaseHandler {
   /** Runs the app; at once while it and its body are synchronous. */
   #drive(app: WSGIApplication): Promise<void> {
     // No limit, no lookup: a header read costs a runtime call on Deno.
-    const length = this.#maxSize === Infinity
-      ? undefined
-      : requestLength(this.request);
+    const length = this.#maxSize === Infinity ? undefined : contentLength({
+      CONTENT_LENGTH: this.request.headers.get("content-length"),
+    });
     if (length !== undefined && length > this.#maxSize) {
       this.#answer(
         this._makeResponse(TOO_LARGE_BODY, {
@@ -602,7 +589,11 @@ export class FetchHandler extends BaseHandler {
       body = null;
       this.#whole ??= EMPTY;
     } else if (this.#whole !== undefined) {
-      body = cutAt(this.#whole, this.#declared);
+      const whole = this.#whole, declared = this.#declared;
+      // Cut at the app's declared Content-Length.
+      body = declared >= 0 && whole.length > declared
+        ? whole.subarray(0, declared)
+        : whole;
       this.bytesSent = body.length;
     } else if (this.#ending) {
       body = null;

@@ -52,7 +52,8 @@ import {
 import type { ErrorStream, InputStream, WSGIApplication } from "./types.ts";
 
 export { AssertionError, ClientDisconnectedError } from "./_errors.ts";
-export { BaseHandler, formatDateTime } from "./_base_handler.ts";
+export { BaseHandler } from "./_base_handler.ts";
+export { formatDateTime } from "./_dates.ts";
 export { FetchHandler, toFetchHandler } from "./_fetch_handler.ts";
 export { fromFetchHandler } from "./_from_fetch.ts";
 export type * from "./types.ts";
