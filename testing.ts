@@ -430,16 +430,6 @@ function toRequest(
   return new Request(prepared.url, init);
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 /** What a {@linkcode TestResponse} is made of. */
 interface AnswerInit {
   status: string;
@@ -479,9 +469,11 @@ class Answer implements TestResponse {
 
   async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     if (this.#bytes === undefined) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.#read()) chunks.push(chunk);
-      this.#bytes = concat(chunks);
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      for await (const chunk of this.#read()) {
+        chunks.push(chunk as Uint8Array<ArrayBuffer>);
+      }
+      this.#bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
     }
     return this.#bytes;
   }
