@@ -111,3 +111,24 @@ export function fmt(n, digits = 0) {
     minimumFractionDigits: digits,
   });
 }
+
+/**
+ * wrk's figures, read from its output.
+ *
+ * @param {string} text wrk's standard output.
+ * @returns {{ requestsPerSec: number, mibPerSec: number, requests: number }}
+ */
+export function readWrk(text) {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
+  const total = /(\d+) requests in/.exec(text);
+  if (!rps || !transfer || !total) {
+    throw new Error(`cannot read wrk's output:\n${text}`);
+  }
+  const scale = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 };
+  return {
+    requestsPerSec: Number(rps[1]),
+    mibPerSec: Number(transfer[1]) * (scale[transfer[2]] ?? NaN),
+    requests: Number(total[1]),
+  };
+}

@@ -27,6 +27,7 @@ import {
   median,
   peakRssMiB,
   pin,
+  readWrk,
   resetPeakRss,
   runPinned,
   startServer,
@@ -62,11 +63,6 @@ if (!which("wrk")) {
   process.exit(2);
 }
 
-function toMiB(value, unit) {
-  const scale = { B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 };
-  return value * (scale[unit] ?? NaN);
-}
-
 async function wrk(port, seconds, connections, headers = []) {
   const text = await runPinned("wrk", [
     "-t1",
@@ -75,17 +71,7 @@ async function wrk(port, seconds, connections, headers = []) {
     ...headers.flatMap((h) => ["-H", h]),
     `http://127.0.0.1:${port}/`,
   ]);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
-  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
-  const total = /(\d+) requests in/.exec(text);
-  if (!rps || !transfer || !total) {
-    throw new Error(`cannot read wrk's output:\n${text}`);
-  }
-  return {
-    requestsPerSec: Number(rps[1]),
-    mibPerSec: toMiB(Number(transfer[1]), transfer[2]),
-    requests: Number(total[1]),
-  };
+  return readWrk(text);
 }
 
 async function measure(kind, name) {

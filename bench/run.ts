@@ -20,6 +20,7 @@
 
 import { parseArgs } from "node:util";
 import { BROWSER_HEADERS } from "./_headers.mjs";
+import { readWrk } from "./_tools.mjs";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -117,16 +118,6 @@ interface WrkResult {
   requests: number;
 }
 
-function toMiB(value: number, unit: string): number {
-  const scale: Record<string, number> = {
-    B: 1 / 1048576,
-    KB: 1 / 1024,
-    MB: 1,
-    GB: 1024,
-  };
-  return value * (scale[unit] ?? NaN);
-}
-
 async function wrk(
   port: number,
   seconds: number,
@@ -145,17 +136,7 @@ async function wrk(
     : new Deno.Command("wrk", { args });
   const { stdout } = await command.output();
   const text = new TextDecoder().decode(stdout);
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
-  const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(text);
-  const total = /(\d+) requests in/.exec(text);
-  if (!rps || !transfer || !total) {
-    throw new Error(`cannot read wrk's output:\n${text}`);
-  }
-  return {
-    requestsPerSec: Number(rps[1]),
-    mibPerSec: toMiB(Number(transfer[1]), transfer[2]),
-    requests: Number(total[1]),
-  };
+  return readWrk(text);
 }
 
 interface Sample {
